@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using BupStore.Objects;
+using Microsoft.Win32.SafeHandles;
+
+namespace BupStore.Formats;
+
+/// <summary>
+/// Reads entries of a git pack (gitformat-pack, v2/v3; bup-format.md §5.1) by offset. Delta entries
+/// come back raw; <c>ObjectStore</c> resolves them, since a REF_DELTA base may live in another pack.
+/// </summary>
+/// <remarks>Thread-safe: all reads are positional.</remarks>
+public sealed class PackFile : IDisposable
+{
+    /// <summary>Bytes of the "PACK" header: magic, version, object count.</summary>
+    public const int HeaderLength = 12;
+
+    private const int TrailerLength = ObjectId.Size;
+
+    private readonly SafeFileHandle _handle;
+
+    private PackFile(string path, SafeFileHandle handle, long length, uint count)
+    {
+        Path = path;
+        _handle = handle;
+        Length = length;
+        Count = count;
+    }
+
+    /// <summary>The pack's path.</summary>
+    public string Path { get; }
+
+    /// <summary>The file length in bytes.</summary>
+    public long Length { get; }
+
+    /// <summary>The object count from the header.</summary>
+    public uint Count { get; }
+
+    /// <summary>Opens a pack and validates its header.</summary>
+    public static PackFile Open(string path)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            var length = RandomAccess.GetLength(handle);
+            Span<byte> header = stackalloc byte[HeaderLength];
+            if (length < HeaderLength + TrailerLength || RandomAccess.Read(handle, header, 0) != HeaderLength)
+            {
+                throw new CorruptObjectException(path, "file too short for a pack", 0);
+            }
+
+            if (!header[..4].SequenceEqual("PACK"u8))
+            {
+                throw new CorruptObjectException(path, "bad pack magic", 0);
+            }
+
+            var version = BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
+            if (version is not 2 and not 3)
+            {
+                throw new CorruptObjectException(path, $"unsupported pack version {version}", 4);
+            }
+
+            return new PackFile(path, handle, length, BinaryPrimitives.ReadUInt32BigEndian(header[8..]));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The end of object data (start of the trailer).</summary>
+    public long DataEnd => Length - TrailerLength;
+
+    /// <summary>Parses the entry header at <paramref name="offset"/>.</summary>
+    public PackObjectHeader ReadHeader(long offset)
+    {
+        if (offset < HeaderLength || offset >= DataEnd)
+        {
+            throw new CorruptObjectException(Path, "object offset outside the pack", offset);
+        }
+
+        Span<byte> bytes = stackalloc byte[PackObjectHeader.MaxLength];
+        var n = RandomAccess.Read(_handle, bytes[..(int)Math.Min(bytes.Length, DataEnd - offset)], offset);
+        return PackObjectHeader.Parse(bytes[..n], offset, Path);
+    }
+
+    /// <summary>Inflates the entry data of the object at <paramref name="offset"/> whose header is known.</summary>
+    public byte[] Inflate(long offset, in PackObjectHeader header)
+    {
+        var dataStart = offset + header.HeaderLength;
+        var available = DataEnd - dataStart;
+
+        // deflate cannot expand input more than about 1032:1, so a larger size is a lie.
+        if (header.Size > Array.MaxLength || header.Size > (available * 1032) + 64)
+        {
+            throw new CorruptObjectException(Path, $"object size {header.Size} impossible for its place in the pack", offset);
+        }
+
+        var data = GC.AllocateUninitializedArray<byte>((int)header.Size);
+        try
+        {
+            using var source = new FileRangeStream(_handle, dataStart, DataEnd);
+            using var z = new ZLibStream(source, CompressionMode.Decompress);
+            z.ReadExactly(data);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new CorruptObjectException(Path, $"bad zlib data: {e.Message}", offset);
+        }
+
+        return data;
+    }
+
+    /// <summary>Reads <paramref name="count"/> raw bytes at <paramref name="offset"/> (for CRC checks).</summary>
+    public byte[] ReadRaw(long offset, int count)
+    {
+        if (offset < 0 || count < 0 || offset + count > Length)
+        {
+            throw new CorruptObjectException(Path, "raw range outside the pack", offset);
+        }
+
+        var data = new byte[count];
+        RandomAccess.Read(_handle, data, offset);
+        return data;
+    }
+
+    /// <summary>The trailer: SHA-1 of everything before it, and the pack's name.</summary>
+    public ObjectId ReadTrailer()
+    {
+        Span<byte> raw = stackalloc byte[TrailerLength];
+        RandomAccess.Read(_handle, raw, DataEnd);
+        return ObjectId.FromBytes(raw);
+    }
+
+    /// <summary>Recomputes the SHA-1 of the pack body and compares it with the trailer.</summary>
+    public bool VerifyTrailer()
+    {
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        var buffer = new byte[1 << 20];
+        for (long pos = 0; pos < DataEnd;)
+        {
+            var n = RandomAccess.Read(_handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, DataEnd - pos)), pos);
+            if (n <= 0)
+            {
+                return false;
+            }
+
+            sha1.AppendData(buffer, 0, n);
+            pos += n;
+        }
+
+        Span<byte> actual = stackalloc byte[ObjectId.Size];
+        sha1.GetHashAndReset(actual);
+        return ObjectId.FromBytes(actual) == ReadTrailer();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BupStore.Objects;
+
+/// <summary>Computes git object ids: SHA-1 over "&lt;type&gt; &lt;size&gt;\0" and the content.</summary>
+/// <remarks>Thread-safe: each thread reuses its own incremental hash.</remarks>
+public static class ObjectHasher
+{
+    [ThreadStatic]
+    private static IncrementalHash? _sha1;
+
+    /// <summary>The id the object (type, content) has in any git repository.</summary>
+    public static ObjectId Compute(ObjectType type, ReadOnlySpan<byte> content)
+    {
+        var sha1 = _sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        Span<byte> header = stackalloc byte[32];
+        var length = WriteHeader(type, content.Length, header);
+        sha1.AppendData(header[..length]);
+        sha1.AppendData(content);
+        Span<byte> raw = stackalloc byte[ObjectId.Size];
+        sha1.GetHashAndReset(raw);
+        return ObjectId.FromBytes(raw);
+    }
+
+    /// <summary>Writes the loose-object header "&lt;type&gt; &lt;size&gt;\0"; returns its length.</summary>
+    public static int WriteHeader(ObjectType type, long size, Span<byte> destination)
+    {
+        var name = ObjectTypes.Name(type);
+        name.CopyTo(destination);
+        destination[name.Length] = (byte)' ';
+        var digits = Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        digits.CopyTo(destination[(name.Length + 1)..]);
+        destination[name.Length + 1 + digits.Length] = 0;
+        return name.Length + digits.Length + 2;
+    }
+}
