@@ -1,0 +1,120 @@
+using BupStore.Formats;
+using BupStore.Objects;
+
+namespace BupStore.Hashsplit;
+
+/// <summary>
+/// Random access to a file stored as a blob or a chunk tree: a read at any offset descends the
+/// fanout trees by binary search over the hex offsets in the entry names, so it costs O(log n)
+/// object reads (bup-format.md §4.6).
+/// </summary>
+/// <remarks>Thread-safe when the source is; holds no per-read state.</remarks>
+public sealed class ChunkedFileReader
+{
+    private const int MaxDepth = 32;
+    private readonly IChunkSource _source;
+    private readonly ObjectId _top;
+    private readonly bool _topIsTree;
+    private long _length = -1;
+
+    /// <summary>Reads the file whose entry is (<paramref name="mode"/>, <paramref name="top"/>).</summary>
+    public ChunkedFileReader(IChunkSource source, GitFileMode mode, ObjectId top)
+    {
+        _source = source;
+        _top = top;
+        _topIsTree = mode == GitFileMode.Tree;
+    }
+
+    /// <summary>The file size: the last entry's offset at each level plus the last blob's length.</summary>
+    public long Length
+    {
+        get
+        {
+            if (_length < 0)
+            {
+                _length = ComputeLength();
+            }
+
+            return _length;
+        }
+    }
+
+    private long ComputeLength()
+    {
+        long size = 0;
+        var id = _top;
+        var isTree = _topIsTree;
+        for (var depth = 0; isTree; depth++)
+        {
+            var tree = Descend(id, depth);
+            if (tree.Ids.Length == 0)
+            {
+                return size;
+            }
+
+            size += tree.Offsets[^1];
+            isTree = tree.IsTree[^1];
+            id = tree.Ids[^1];
+        }
+
+        return size + _source.GetBlob(id).Length;
+    }
+
+    /// <summary>Copies bytes at <paramref name="offset"/> into <paramref name="buffer"/>; returns the count (0 at EOF).</summary>
+    public int Read(long offset, Span<byte> buffer)
+    {
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var pos = offset + done;
+            if (!TryLocate(pos, out var blob, out var blobStart))
+            {
+                break;
+            }
+
+            var data = _source.GetBlob(blob);
+            var skip = pos - blobStart;
+            if (skip >= data.Length)
+            {
+                break;
+            }
+
+            var n = (int)Math.Min(data.Length - skip, buffer.Length - done);
+            data.AsSpan((int)skip, n).CopyTo(buffer[done..]);
+            done += n;
+        }
+
+        return done;
+    }
+
+    /// <summary>Finds the chunk blob holding <paramref name="pos"/> and the file offset where it starts.</summary>
+    public bool TryLocate(long pos, out ObjectId blob, out long blobStart)
+    {
+        blob = _top;
+        blobStart = 0;
+        if (pos < 0)
+        {
+            return false;
+        }
+
+        var isTree = _topIsTree;
+        for (var depth = 0; isTree; depth++)
+        {
+            var tree = Descend(blob, depth);
+            var i = tree.Find(pos - blobStart);
+            if (i < 0)
+            {
+                return false;
+            }
+
+            blobStart += tree.Offsets[i];
+            isTree = tree.IsTree[i];
+            blob = tree.Ids[i];
+        }
+
+        return true;
+    }
+
+    private ChunkTree Descend(ObjectId id, int depth) =>
+        depth < MaxDepth ? _source.GetChunkTree(id) : throw new CorruptObjectException($"tree {_top}", "chunk trees nested too deep");
+}

@@ -1,0 +1,22 @@
+using BupStore.Objects;
+using BupStore.Repository;
+
+namespace BupStore.Hashsplit;
+
+/// <summary>An uncached <see cref="IChunkSource"/> straight over an <see cref="ObjectStore"/>.</summary>
+public sealed class StoreChunkSource : IChunkSource
+{
+    private readonly ObjectStore _store;
+
+    /// <summary>Reads from <paramref name="store"/>.</summary>
+    public StoreChunkSource(ObjectStore store)
+    {
+        _store = store;
+    }
+
+    /// <inheritdoc/>
+    public ChunkTree GetChunkTree(ObjectId id) => ChunkTree.From(_store.ReadTree(id), $"tree {id}");
+
+    /// <inheritdoc/>
+    public byte[] GetBlob(ObjectId id) => _store.Read(id, ObjectType.Blob);
+}

@@ -1,0 +1,211 @@
+using BupStore.Formats;
+using BupStore.Objects;
+
+namespace BupStore.Repository;
+
+/// <summary>
+/// Reads objects from a repository's objects folder: every pack (deltas included, bases found in
+/// any pack) and loose objects. The pack view is refreshed when an object is not found or a pack
+/// vanished (another process repacked), so a long-lived reader such as a mount keeps working.
+/// </summary>
+/// <remarks>Thread-safe. Memory does not grow with the repository: idx, midx and bloom are mapped.</remarks>
+public sealed class ObjectStore : IDisposable
+{
+    private const int MaxDeltaChain = 10_000;
+
+    private readonly string _objectsDir;
+    private readonly object _refreshLock = new();
+    private readonly List<(DateTime When, IDisposable Item)> _retired = [];
+    private PackSet _packs;
+    private long _generation;
+
+    /// <summary>Opens the store of <paramref name="objectsDir"/> (the repository's objects folder).</summary>
+    public ObjectStore(string objectsDir)
+    {
+        _objectsDir = objectsDir;
+        PackDir = Path.Combine(objectsDir, "pack");
+        _packs = PackSetLoader.Load(PackDir, new Dictionary<string, PackEntry>());
+    }
+
+    /// <summary>objects/pack.</summary>
+    public string PackDir { get; }
+
+    /// <summary>Increases each time the pack view is rebuilt.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>True when the object is in a pack (as bup checks: loose objects are not consulted).</summary>
+    public bool ContainsInPacks(ObjectId id) => _packs.TryLocate(id, out _, out _);
+
+    /// <summary>True when the object is in a pack or loose.</summary>
+    public bool Contains(ObjectId id) =>
+        ContainsInPacks(id) || File.Exists(LooseObject.PathFor(_objectsDir, id)) || (Refresh() && ContainsInPacks(id));
+
+    /// <summary>Reads an object; throws <see cref="ObjectNotFoundException"/> when absent.</summary>
+    public GitObject Read(ObjectId id) =>
+        TryRead(id, out var obj) ? obj : throw new ObjectNotFoundException(id);
+
+    /// <summary>Reads an object; false when it is in no pack and not loose.</summary>
+    public bool TryRead(ObjectId id, out GitObject obj)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return TryReadOnce(id, out obj);
+            }
+            catch (Exception e) when (attempt == 0 && e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // A pack disappeared under us (git gc / repack): look again with a fresh view.
+                Refresh();
+            }
+        }
+    }
+
+    private bool TryReadOnce(ObjectId id, out GitObject obj)
+    {
+        if (_packs.TryLocate(id, out var pack, out var offset))
+        {
+            obj = ReadPacked(pack, offset, id);
+            return true;
+        }
+
+        if (LooseObject.TryRead(_objectsDir, id, out var type, out var data))
+        {
+            obj = new GitObject(type, data);
+            return true;
+        }
+
+        if (Refresh() && _packs.TryLocate(id, out pack, out offset))
+        {
+            obj = ReadPacked(pack, offset, id);
+            return true;
+        }
+
+        obj = null!;
+        return false;
+    }
+
+    /// <summary>Reads an object that must have the given type.</summary>
+    public byte[] Read(ObjectId id, ObjectType expected)
+    {
+        var obj = Read(id);
+        return obj.Type == expected ? obj.Data : throw new WrongObjectTypeException(id, expected, obj.Type);
+    }
+
+    /// <summary>Reads and parses a tree.</summary>
+    public List<TreeEntry> ReadTree(ObjectId id) => TreeCodec.Parse(Read(id, ObjectType.Tree), $"tree {id}");
+
+    /// <summary>Reads and parses a commit.</summary>
+    public Commit ReadCommit(ObjectId id) => CommitCodec.Parse(Read(id, ObjectType.Commit), $"commit {id}");
+
+    /// <summary>Rebuilds the pack view if objects/pack changed; true when it did.</summary>
+    public bool Refresh()
+    {
+        lock (_refreshLock)
+        {
+            var old = _packs;
+            if (!PackSetLoader.HasChanged(PackDir, old))
+            {
+                return false;
+            }
+
+            var next = PackSetLoader.Load(PackDir, old.ByName);
+            RetireUnused(old, next);
+            _packs = next;
+            Interlocked.Increment(ref _generation);
+            return true;
+        }
+    }
+
+    private void RetireUnused(PackSet old, PackSet next)
+    {
+        // Readers may still hold parts of the old view, so dispose them only much later.
+        var now = DateTime.UtcNow;
+        foreach (var item in PackSetLoader.Unused(old, next))
+        {
+            _retired.Add((now, item));
+        }
+
+        foreach (var r in _retired.Where(r => now - r.When > TimeSpan.FromMinutes(10)).ToList())
+        {
+            r.Item.Dispose();
+            _retired.Remove(r);
+        }
+    }
+
+    /// <summary>Resolves the entry at a pack offset into its final object, following delta chains.</summary>
+    private GitObject ReadPacked(PackEntry pack, long offset, ObjectId id)
+    {
+        var chain = new List<(PackFile Pack, long Offset, PackObjectHeader Header)>();
+        var current = pack.Pack;
+        var header = current.ReadHeader(offset);
+        GitObject? baseObject = null;
+        while (header.Type is ObjectType.OfsDelta or ObjectType.RefDelta)
+        {
+            if (chain.Count >= MaxDeltaChain)
+            {
+                throw new CorruptObjectException(current.Path, $"delta chain of {id} too long or circular", offset);
+            }
+
+            chain.Add((current, offset, header));
+            if (header.Type == ObjectType.RefDelta)
+            {
+                baseObject = ReadRefBase(header.BaseId, id);
+                break;
+            }
+
+            offset = header.BaseOffset;
+            header = current.ReadHeader(offset);
+        }
+
+        baseObject ??= new GitObject(header.Type, current.Inflate(offset, header));
+        return ApplyChain(baseObject, chain, id);
+    }
+
+    private GitObject ReadRefBase(ObjectId baseId, ObjectId id)
+    {
+        if (baseId == id)
+        {
+            throw new CorruptObjectException($"object {id}", "delta against itself");
+        }
+
+        return TryRead(baseId, out var b) ? b : throw new ObjectNotFoundException(baseId, $"delta base of {id}");
+    }
+
+    private static GitObject ApplyChain(GitObject baseObject, List<(PackFile Pack, long Offset, PackObjectHeader Header)> chain, ObjectId id)
+    {
+        var data = baseObject.Data;
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            var (pack, offset, header) = chain[i];
+            var delta = pack.Inflate(offset, header);
+            data = DeltaCodec.Apply(data, delta, $"{pack.Path}: object {id} at {offset}");
+        }
+
+        return new GitObject(baseObject.Type, data);
+    }
+
+    /// <summary>Every pack in the current view (for fsck and maintenance).</summary>
+    public IReadOnlyList<(PackIndex Index, PackFile Pack)> ListPacks() =>
+        _packs.ByName.Values.OrderBy(p => p.IdxName, StringComparer.Ordinal).Select(p => (p.Index, p.Pack)).ToList();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var p in _packs.ByName.Values)
+        {
+            p.Dispose();
+        }
+
+        foreach (var m in _packs.Midx)
+        {
+            m.Dispose();
+        }
+
+        _packs.Bloom?.Dispose();
+        foreach (var r in _retired)
+        {
+            r.Item.Dispose();
+        }
+    }
+}
