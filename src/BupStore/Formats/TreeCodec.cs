@@ -94,7 +94,7 @@ public static class TreeCodec
     {
         var sorted = entries.ToList();
         sorted.Sort(Compare);
-        var output = new ArrayBufferWriter<byte>(sorted.Count * 40);
+        var output = new ArrayBufferWriter<byte>(Math.Max(64, sorted.Count * 40));
         Span<byte> modeText = stackalloc byte[8];
         for (var i = 0; i < sorted.Count; i++)
         {
