@@ -33,12 +33,18 @@ public sealed class StreamSplitter
     /// Splits the concatenation of <paramref name="sources"/> as one stream, each read in bup's
     /// 8 MiB puts (bup split without --keep-boundaries; a single source for save).
     /// </summary>
-    public SplitResult Split(IEnumerable<Stream> sources)
+    public SplitResult Split(IEnumerable<Stream> sources) => Split(sources, keepBoundaries: false);
+
+    /// <summary>
+    /// Splits <paramref name="sources"/> into one fanout tree; with <paramref name="keepBoundaries"/>
+    /// every source starts a fresh splitter, so no chunk spans two sources (bup split --keep-boundaries).
+    /// </summary>
+    public SplitResult Split(IEnumerable<Stream> sources, bool keepBoundaries)
     {
         var tree = new ChunkTreeBuilder(body => _writer.Write(ObjectType.Tree, body));
         var channel = Channel.CreateBounded<SplitBatch>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
         using var cancel = new CancellationTokenSource();
-        var producer = Task.Factory.StartNew(() => Produce(sources, channel.Writer, cancel.Token), TaskCreationOptions.LongRunning);
+        var producer = Task.Factory.StartNew(() => Produce(sources, keepBoundaries, channel.Writer, cancel.Token), TaskCreationOptions.LongRunning);
         long chunks = 0;
         try
         {
@@ -70,7 +76,7 @@ public sealed class StreamSplitter
         return new SplitResult(tree, tree.Size, chunks);
     }
 
-    private void Produce(IEnumerable<Stream> sources, ChannelWriter<SplitBatch> output, CancellationToken cancel)
+    private void Produce(IEnumerable<Stream> sources, bool keepBoundaries, ChannelWriter<SplitBatch> output, CancellationToken cancel)
     {
         Exception? error = null;
         try
@@ -83,6 +89,12 @@ public sealed class StreamSplitter
                 while ((n = source.ReadAtLeast(block, block.Length, throwOnEndOfStream: false)) > 0)
                 {
                     Post(output, splitter.Put(block.AsSpan(0, n)), cancel);
+                }
+
+                if (keepBoundaries)
+                {
+                    Post(output, splitter.Finish(), cancel);
+                    splitter = new HashSplitter(_fanBits);
                 }
             }
 

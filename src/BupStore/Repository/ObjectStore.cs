@@ -65,7 +65,7 @@ public sealed class ObjectStore : IDisposable
     {
         if (_packs.TryLocate(id, out var pack, out var offset))
         {
-            obj = ReadPacked(pack, offset, id);
+            obj = ReadEntry(pack.Pack, offset, id);
             return true;
         }
 
@@ -77,7 +77,7 @@ public sealed class ObjectStore : IDisposable
 
         if (Refresh() && _packs.TryLocate(id, out pack, out offset))
         {
-            obj = ReadPacked(pack, offset, id);
+            obj = ReadEntry(pack.Pack, offset, id);
             return true;
         }
 
@@ -133,11 +133,14 @@ public sealed class ObjectStore : IDisposable
         }
     }
 
-    /// <summary>Resolves the entry at a pack offset into its final object, following delta chains.</summary>
-    private GitObject ReadPacked(PackEntry pack, long offset, ObjectId id)
+    /// <summary>
+    /// Resolves the entry at <paramref name="offset"/> of <paramref name="pack"/> into its final object,
+    /// following delta chains (REF_DELTA bases from any pack). <paramref name="id"/> names it in errors.
+    /// </summary>
+    public GitObject ReadEntry(PackFile pack, long offset, ObjectId id)
     {
         var chain = new List<(PackFile Pack, long Offset, PackObjectHeader Header)>();
-        var current = pack.Pack;
+        var current = pack;
         var header = current.ReadHeader(offset);
         GitObject? baseObject = null;
         while (header.Type is ObjectType.OfsDelta or ObjectType.RefDelta)

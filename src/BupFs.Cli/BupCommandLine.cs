@@ -1,0 +1,82 @@
+using System.CommandLine;
+using BupFs.Cli.Commands;
+
+namespace BupFs.Cli;
+
+/// <summary>
+/// Builds the command table and runs it. Every failure becomes one line on stderr and a non-zero
+/// exit; --debug adds the stack trace.
+/// </summary>
+public static class BupCommandLine
+{
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var root = Build();
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            var command = result.CommandResult.Command;
+            var name = command == root ? "bupfs" : $"bupfs {command.Name}";
+            Console.Error.WriteLine($"{name}: {result.Errors[0].Message} (see '{name} --help')");
+            return 2;
+        }
+
+        return Execute(result);
+    }
+
+    private static int Execute(ParseResult result)
+    {
+        try
+        {
+            // Our own handler prints one line; the library's would print a stack trace.
+            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+        }
+        catch (Exception e)
+        {
+            return Report(e, result.GetValue(GlobalOptions.Debug));
+        }
+    }
+
+    /// <summary>Prints an error as one line (plus the trace with --debug) and returns its exit code.</summary>
+    public static int Report(Exception e, bool debug)
+    {
+        var inner = e is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : e;
+        Console.Error.WriteLine($"bupfs: error: {OneLine(inner.Message)}");
+        if (debug)
+        {
+            Console.Error.WriteLine(inner.ToString());
+        }
+
+        return inner is CliException cli ? cli.ExitCode : 1;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("bupfs: backups in bup's repository format, as a filesystem you can mount")
+        {
+            GlobalOptions.RepoDir,
+            GlobalOptions.Debug,
+        };
+        foreach (var command in Commands())
+        {
+            root.Add(command);
+        }
+
+        return root;
+    }
+
+    private static IEnumerable<Command> Commands() =>
+    [
+        InitCommand.Create(),
+        SplitCommand.Create(),
+        JoinCommand.Create(),
+        CatFileCommand.Create(),
+        FsckCommand.Create(),
+        MidxCommand.Create(),
+        BloomCommand.Create(),
+    ];
+}

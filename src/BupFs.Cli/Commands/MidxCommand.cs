@@ -1,0 +1,74 @@
+using System.CommandLine;
+using BupStore.Formats;
+using BupStore.Repository;
+
+namespace BupFs.Cli.Commands;
+
+/// <summary>bupfs midx: build bup midx files (as bup midx -a / -f / explicit idx list, and --check).</summary>
+public static class MidxCommand
+{
+    private static readonly Option<bool> Auto = new("--auto", "-a") { Description = "merge small idx files as bup does after each pack" };
+    private static readonly Option<bool> Force = new("--force", "-f") { Description = "merge every idx into one midx" };
+    private static readonly Option<bool> Check = new("--check") { Description = "verify every midx lists exactly the objects of its idx files" };
+    private static readonly Option<string?> Dir = new("--dir") { Description = "the pack folder (default: the repository's objects/pack)" };
+    private static readonly Argument<string[]> Inputs = new("idx") { Description = "idx or midx files to merge", Arity = ArgumentArity.ZeroOrMore };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("midx", "create or check multi-pack indexes (as bup midx)") { Auto, Force, Check, Dir, Inputs };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        var packDir = r.GetValue(Dir) ?? PackDirOf(r);
+        var inputs = r.GetValue(Inputs) ?? [];
+        if (r.GetValue(Check))
+        {
+            return CheckAll(packDir);
+        }
+
+        if (inputs.Length > 0)
+        {
+            Console.WriteLine(MultiPackIndex.Write(packDir, inputs.Select(Path.GetFullPath).ToList()));
+        }
+        else if (r.GetValue(Force))
+        {
+            MidxMaintenance.Force(packDir);
+        }
+        else if (r.GetValue(Auto))
+        {
+            MidxMaintenance.Auto(packDir);
+        }
+        else
+        {
+            throw new CliException("use -a, -f, --check or name idx files", 2);
+        }
+
+        return 0;
+    }
+
+    private static string PackDirOf(ParseResult r)
+    {
+        using var repo = GlobalOptions.OpenRepo(r);
+        return repo.PackDir;
+    }
+
+    private static int CheckAll(string packDir)
+    {
+        var bad = 0;
+        foreach (var path in Directory.EnumerateFiles(packDir, "*.midx").Order(StringComparer.Ordinal))
+        {
+            var problem = MidxCheck.Verify(path);
+            if (problem is not null)
+            {
+                Console.Error.WriteLine($"bupfs midx: {path}: {problem}");
+                bad++;
+            }
+        }
+
+        return bad == 0 ? 0 : 1;
+    }
+}
