@@ -63,7 +63,7 @@ public sealed partial class MultiPackIndex
     }
 
     /// <summary>bup's file name: SHA-1 over the input paths, exactly as given, joined by NUL.</summary>
-    internal static string OutputName(IReadOnlyList<string> inputPaths)
+    public static string OutputName(IReadOnlyList<string> inputPaths)
     {
         var joined = Encoding.UTF8.GetBytes(string.Join('\0', inputPaths));
         return $"midx-{Convert.ToHexStringLower(SHA1.HashData(joined))}.midx";
@@ -74,7 +74,7 @@ public sealed partial class MultiPackIndex
     /// steps as bup (<c>int(total / 204.8) or 1</c>, then <c>ceil(log(pages, 2))</c>), because
     /// <c>log(2^29)/log(2)</c> rounds above 29 and bup's files carry that rounding.
     /// </summary>
-    internal static int ComputeBits(long total)
+    public static int ComputeBits(long total)
     {
         var pages = (long)(total / (4096 / 20.0));
         if (pages == 0)
