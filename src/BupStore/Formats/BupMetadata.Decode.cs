@@ -85,12 +85,14 @@ public sealed partial class BupMetadata
         Ctime = ReadTimespec(ref record);
         if (version == 3 && record.ReadVint() is var size and >= 0)
         {
-            Size = size;
+            Size = SymlinkTarget is { Length: > 0 } target && target.Length != size
+                ? throw record.Corrupt($"size {size} but a symlink target of {target.Length} bytes")
+                : size;
         }
     }
 
     // bup sets the size from the target when the common record had none, and asserts that the two
-    // agree otherwise; a disagreement means the object cannot be what bup wrote.
+    // agree otherwise; a disagreement (in either record order) means the object is not what bup wrote.
     private void LoadSymlinkTarget(ref VIntReader record)
     {
         var target = Rest(ref record);

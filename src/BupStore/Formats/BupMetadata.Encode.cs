@@ -22,7 +22,7 @@ public sealed partial class BupMetadata
     /// .bupm), common v3, symlink target, hardlink target, ACL v2, linux attr, xattrs — then the end tag.
     /// Records with nothing to say are omitted, as bup does.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A number is 2^56 or more in magnitude (bup cannot encode it safely).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A vuint of 2^56 or more or a vint magnitude of 2^55 or more (see <see cref="VInt"/>).</exception>
     /// <exception cref="InvalidOperationException">A timestamp's nanoseconds are outside [0, 10^9).</exception>
     public void EncodeTo(IBufferWriter<byte> writer, bool includePath = false)
     {

@@ -9,21 +9,26 @@ namespace BupStore.Formats;
 /// in the rest) and bvec (vuint length + raw bytes).
 /// </summary>
 /// <remarks>
-/// Writers refuse magnitudes of 2^56 and above: bup 0.33's C encoder overflows a stack buffer for them,
-/// so such bytes must never reach a repository bup may read. Readers accept only minimal encodings of
+/// Writers refuse what bup 0.33's single-value C encoders cannot re-encode without overflowing their
+/// 8-byte stack buffer: vuints of 2^56 and above, and vints whose magnitude is 2^55 or more (a vint
+/// spends one bit on the sign; verified: <c>vint.encode_vint(2**55)</c> aborts with "stack smashing
+/// detected"). Readers accept only minimal encodings of
 /// values below 2^63 (bup never writes anything else); anything else, and truncated input, throws
 /// <see cref="CorruptObjectException"/>. A vint "negative zero" (byte 0x40) reads as 0, as in bup.
 /// </remarks>
 public static class VInt
 {
-    /// <summary>The largest magnitude the writers emit: 2^56 − 1.</summary>
-    public const ulong MaxEncodable = (1UL << 56) - 1;
+    /// <summary>The largest vuint the writers emit: 2^56 − 1.</summary>
+    public const ulong MaxVuint = (1UL << 56) - 1;
 
-    /// <summary>Longest vuint the writers emit (values below 2^56).</summary>
+    /// <summary>The largest vint magnitude the writers emit: 2^55 − 1.</summary>
+    public const long MaxVintMagnitude = (1L << 55) - 1;
+
+    /// <summary>Longest vuint the writers emit.</summary>
     public const int MaxVuintLength = 8;
 
-    /// <summary>Longest vint the writers emit (magnitudes below 2^56).</summary>
-    public const int MaxVintLength = 9;
+    /// <summary>Longest vint the writers emit.</summary>
+    public const int MaxVintLength = 8;
 
     // A vuint of 9 bytes carries 63 bits, so a 9th byte with the continuation bit means >= 2^63.
     private const int MaxReadVuintLength = 9;
@@ -34,7 +39,7 @@ public static class VInt
     /// <summary>Number of bytes <see cref="WriteVuint(Span{byte}, ulong)"/> writes for <paramref name="value"/>.</summary>
     public static int VuintLength(ulong value)
     {
-        CheckEncodable(value);
+        CheckEncodable(value, MaxVuint);
         var length = 1;
         while ((value >>= 7) != 0)
         {
@@ -73,7 +78,7 @@ public static class VInt
     }
 
     /// <summary>Writes a vint; returns the number of bytes written.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">|<paramref name="value"/>| ≥ 2^56.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">|<paramref name="value"/>| ≥ 2^55.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
     public static int WriteVint(Span<byte> destination, long value)
     {
@@ -327,16 +332,16 @@ public static class VInt
     private static ulong Magnitude(long value)
     {
         var magnitude = value < 0 ? (ulong)-(value + 1) + 1 : (ulong)value;
-        CheckEncodable(magnitude);
+        CheckEncodable(magnitude, MaxVintMagnitude);
         return magnitude;
     }
 
-    private static void CheckEncodable(ulong magnitude)
+    private static void CheckEncodable(ulong magnitude, ulong limit)
     {
-        if (magnitude > MaxEncodable)
+        if (magnitude > limit)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(magnitude), magnitude, "bup cannot safely encode values of 2^56 or more");
+                nameof(magnitude), magnitude, $"bup 0.33 cannot safely re-encode values above {limit}");
         }
     }
 }
