@@ -1,0 +1,41 @@
+namespace Compat.Tests.Support;
+
+/// <summary>Runs the built bupfs command (bupfs.dll beside the tests) and the real bup and git against one repository.</summary>
+internal sealed class BupfsTool : IDisposable
+{
+    public BupfsTool()
+    {
+        LookupTools.RequireTool("bup");
+        LookupTools.RequireTool("git");
+        Root = Directory.CreateTempSubdirectory("bupfs-compat-").FullName;
+        Repo = Path.Combine(Root, "repo");
+    }
+
+    public string Root { get; }
+
+    public string Repo { get; }
+
+    public string Dll => Path.Combine(AppContext.BaseDirectory, "bupfs.dll");
+
+    public Dictionary<string, string> Env => new() { ["BUP_DIR"] = Repo, ["TZ"] = "UTC" };
+
+    public string Bupfs(params string[] args) => LookupTools.Run("dotnet", ["exec", Dll, .. args], Root, Env);
+
+    public string Bup(params string[] args) => LookupTools.Run("bup", args, Root, Env);
+
+    public string Git(params string[] args) => LookupTools.Run("git", ["--git-dir", Repo, .. args], Root, Env);
+
+    /// <summary>Runs a shell pipeline in the work folder with BUP_DIR set.</summary>
+    public string Sh(string script) => LookupTools.Run("sh", ["-c", script], Root, Env);
+
+    public string Write(string name, byte[] data)
+    {
+        var path = Path.Combine(Root, name);
+        File.WriteAllBytes(path, data);
+        return path;
+    }
+
+    public string BupfsCommand => $"dotnet exec '{Dll}'";
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
