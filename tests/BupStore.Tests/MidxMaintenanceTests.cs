@@ -34,6 +34,17 @@ public sealed class MidxMaintenanceTests : IDisposable
     }
 
     [Fact]
+    public void CoverageDoesNotDependOnHowTheDirectoryIsSpelled()
+    {
+        var a = Idx("pack-a.idx", 3);
+        var b = Idx("pack-b.idx", 4);
+        MultiPackIndex.Write(_dir.Path, [a, b]);
+        var (midx, idx) = MidxMaintenance.SelectIndexes(_dir.Path + Path.DirectorySeparatorChar);
+        Assert.Single(midx);
+        Assert.Empty(idx);
+    }
+
+    [Fact]
     public void UnusableMidxFilesAreIgnoredButNotDeletedBySelection()
     {
         var a = Idx("pack-a.idx", 3);
