@@ -4,7 +4,7 @@
 # the spec's data generator. Idempotent: skips apt when everything is present.
 set -euo pipefail
 need=()
-for pkg in git bup fuse3 attr acl python3; do
+for pkg in git bup fuse3 attr acl python3 bc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then
