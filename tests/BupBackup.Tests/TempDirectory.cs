@@ -3,7 +3,7 @@ using System.Text;
 namespace BupBackup.Tests;
 
 /// <summary>A scratch directory under /tmp, removed on dispose; paths are handed out as bytes.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "bupbackup")
     {
