@@ -184,7 +184,16 @@ internal sealed unsafe partial class MappedFile : IDisposable
             return;
         }
 
-        var fd = NativeOpen(directory, 0 /* O_RDONLY */);
+        int fd;
+        try
+        {
+            fd = NativeOpen(directory, 0 /* O_RDONLY */);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return; // no usable libc binding: the rename stands, only its durability is weaker
+        }
+
         if (fd < 0)
         {
             throw new IOException($"{directory}: cannot open directory for fsync (errno {Marshal.GetLastPInvokeError()})");
