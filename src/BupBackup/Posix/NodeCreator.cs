@@ -98,7 +98,7 @@ public static unsafe class NodeCreator
         }
     }
 
-    private static void BindSocket(byte[] path)
+    internal static void BindSocket(byte[] path)
     {
         if (path.Length >= SunPathLength)
         {
