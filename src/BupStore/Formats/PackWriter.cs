@@ -19,7 +19,9 @@ public sealed class PackWriter : IDisposable
     private readonly List<PackIndexEntry> _entries = [];
     private string? _tempDir;
     private FileStream? _pack;
+    private const long WritebackStep = 32 << 20;
     private long _length;
+    private long _writebackStart;
 
     /// <summary>Creates a writer for the repository's objects folder; nothing is created until the first object.</summary>
     public PackWriter(string objectsDir)
@@ -46,6 +48,21 @@ public sealed class PackWriter : IDisposable
         pack.Write(header[..headerLength]);
         pack.Write(zlibData);
         _length += headerLength + zlibData.Length;
+        if (_length - _writebackStart >= WritebackStep)
+        {
+            StartWriteback(pack);
+        }
+    }
+
+    /// <summary>
+    /// Asks the kernel to start writing what we have so far, so the disk works while we compute and
+    /// the final fsync has little left to wait for (the kernel would otherwise hold gigabytes dirty).
+    /// </summary>
+    private void StartWriteback(FileStream pack)
+    {
+        pack.Flush();
+        Durable.StartWriteback(pack.SafeFileHandle, _writebackStart, _length - _writebackStart);
+        _writebackStart = _length;
     }
 
     private FileStream Start()
@@ -58,6 +75,7 @@ public sealed class PackWriter : IDisposable
         BinaryPrimitives.WriteUInt32BigEndian(header[4..], 2);
         _pack.Write(header);
         _length = PackFile.HeaderLength;
+        _writebackStart = 0;
         return _pack;
     }
 
