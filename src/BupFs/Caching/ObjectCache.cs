@@ -1,0 +1,99 @@
+// Decoded objects shared by every node and handle of a repository view, bounded in bytes
+// (design guide item 12; restic's bloblru, but with a configurable size).
+using System.Collections.Concurrent;
+using BupStore.Hashsplit;
+using BupStore.Objects;
+using BupStore.Repository;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace BupFs.Caching;
+
+/// <summary>
+/// A byte-bounded cache of values decoded from repository objects: inflated blobs, parsed chunk
+/// trees, commits and derived views (directory listings, save lists, hardlink groups). Values are
+/// keyed by object id only, never by pack location, so a repack can never leave a stale entry.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Concurrent misses on one key decode it once (the others wait for that result),
+/// which keeps read-ahead and the reader it runs for from inflating the same chunk twice. Values
+/// must be treated as immutable by every caller. Sizes are estimates of retained bytes.
+/// </remarks>
+internal sealed class ObjectCache : IChunkSource, IDisposable
+{
+    private const long EntryOverhead = 96;
+    private readonly MemoryCache _cache;
+    private readonly ConcurrentDictionary<CacheKey, Lazy<object>> _loading = new();
+
+    /// <summary>Caches values read from <paramref name="store"/>, at most about <paramref name="sizeLimit"/> bytes.</summary>
+    public ObjectCache(ObjectStore store, long sizeLimit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sizeLimit, 1);
+        Store = store;
+        SizeLimit = sizeLimit;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = sizeLimit, CompactionPercentage = 0.2, TrackStatistics = true });
+    }
+
+    /// <summary>The store values are read from.</summary>
+    public ObjectStore Store { get; }
+
+    /// <summary>The bound, in estimated bytes.</summary>
+    public long SizeLimit { get; }
+
+    /// <summary>Estimated bytes held now (entries are evicted in the background when over the bound).</summary>
+    public long CurrentSize => _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
+
+    /// <inheritdoc/>
+    public byte[] GetBlob(ObjectId id) =>
+        GetOrAdd(new CacheKey(CacheKind.Blob, id), static (store, key) => store.Read(key.Id, ObjectType.Blob), static blob => blob.Length);
+
+    /// <inheritdoc/>
+    public ChunkTree GetChunkTree(ObjectId id) =>
+        GetOrAdd(
+            new CacheKey(CacheKind.ChunkTree, id),
+            static (store, key) => ChunkTree.From(store.ReadTree(key.Id), $"tree {key.Id}"),
+            static tree => tree.Ids.Length * 40L);
+
+    /// <summary>The parsed commit <paramref name="id"/>.</summary>
+    public Commit GetCommit(ObjectId id) =>
+        GetOrAdd(
+            new CacheKey(CacheKind.Commit, id),
+            static (store, key) => store.ReadCommit(key.Id),
+            static commit => commit.Message.Length + commit.Author.Name.Length + commit.Committer.Name.Length + 200L);
+
+    /// <summary>
+    /// The cached value for <paramref name="key"/>, or the result of <paramref name="load"/>, which
+    /// is then kept with the estimated size <paramref name="size"/> gives. Exceptions from
+    /// <paramref name="load"/> are not cached: the next call tries again.
+    /// </summary>
+    public T GetOrAdd<T>(CacheKey key, Func<ObjectStore, CacheKey, T> load, Func<T, long> size)
+        where T : class
+    {
+        if (_cache.TryGetValue(key, out var hit) && hit is T cached)
+        {
+            return cached;
+        }
+
+        var lazy = _loading.GetOrAdd(key, k => new Lazy<object>(() => load(Store, k), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            var value = (T)lazy.Value;
+            using (var entry = _cache.CreateEntry(key))
+            {
+                entry.Value = value;
+                entry.Size = size(value) + EntryOverhead;
+            }
+
+            return value;
+        }
+        finally
+        {
+            _loading.TryRemove(new KeyValuePair<CacheKey, Lazy<object>>(key, lazy));
+        }
+    }
+
+    /// <summary>Drops every cached value (tests; memory pressure).</summary>
+    public void Clear() => _cache.Clear();
+
+    /// <inheritdoc/>
+    public void Dispose() => _cache.Dispose();
+}

@@ -1,0 +1,138 @@
+// Sequential read-ahead for one open file: while the host copies chunk n to the kernel, the
+// thread pool inflates chunks n+1.. into the shared cache, so two cores work on one stream.
+using BupStore.Hashsplit;
+
+namespace BupFs.Caching;
+
+/// <summary>
+/// Watches the reads of one handle and, once they look sequential, keeps the cache filled a
+/// growing window ahead of them (from <see cref="InitialWindow"/> up to the configured maximum).
+/// A random read resets the window, so random access costs nothing extra.
+/// </summary>
+/// <remarks>
+/// Thread-safe: <see cref="Observe"/> may be called from several host threads at once. At most one
+/// background task per handle runs at a time; failures there are ignored because the reader hits
+/// the same error itself, on the request that really needs the data.
+/// </remarks>
+internal sealed class ReadAhead
+{
+    /// <summary>The first window once a sequential pattern is seen.</summary>
+    public const long InitialWindow = 512 * 1024;
+
+    // The kernel issues several read-ahead requests at once, so they may arrive slightly out of
+    // order; reads within this distance of the previous end still count as sequential.
+    private const long Slack = 1024 * 1024;
+
+    private readonly object _lock = new();
+    private readonly ChunkedFileReader _reader;
+    private readonly IChunkSource _source;
+    private readonly long _length;
+    private readonly long _maxWindow;
+    private long _expected = -1;
+    private long _window;
+    private long _fetched;
+    private long _target;
+    private bool _running;
+    private bool _stopped;
+
+    /// <summary>Prefetches for <paramref name="reader"/> (of <paramref name="length"/> bytes) into <paramref name="source"/>.</summary>
+    public ReadAhead(ChunkedFileReader reader, IChunkSource source, long length, long maxWindow)
+    {
+        _reader = reader;
+        _source = source;
+        _length = length;
+        _maxWindow = maxWindow;
+    }
+
+    /// <summary>How far ahead data has been requested so far (tests).</summary>
+    public long FetchedUntil
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _fetched;
+            }
+        }
+    }
+
+    /// <summary>Notes a completed read of <paramref name="count"/> bytes at <paramref name="offset"/>.</summary>
+    public void Observe(long offset, int count)
+    {
+        if (_maxWindow <= 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            var end = offset + count;
+            var sequential = _expected >= 0 && Math.Abs(offset - _expected) <= Slack;
+            _expected = end;
+            if (!sequential || _stopped)
+            {
+                _window = 0;
+                _fetched = _target = end;
+                return;
+            }
+
+            _window = Math.Min(_maxWindow, Math.Max(InitialWindow, _window * 2));
+            _target = Math.Min(_length, end + _window);
+            _fetched = Math.Max(_fetched, end);
+            if (_running || _fetched >= _target)
+            {
+                return;
+            }
+
+            _running = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static self => self.Run(), this, preferLocal: false);
+    }
+
+    /// <summary>Stops prefetching (the handle was released).</summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+        }
+    }
+
+    private void Run()
+    {
+        while (NextPosition() is { } position)
+        {
+            long next;
+            try
+            {
+                next = _reader.TryLocate(position, out var blob, out var blobStart)
+                    ? blobStart + Math.Max(1, _source.GetBlob(blob).Length)
+                    : long.MaxValue;
+            }
+            catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
+            {
+                next = long.MaxValue; // the foreground read will report it
+            }
+
+            lock (_lock)
+            {
+                _fetched = Math.Max(_fetched, next);
+            }
+        }
+    }
+
+    private long? NextPosition()
+    {
+        lock (_lock)
+        {
+            if (_stopped || _fetched >= _target)
+            {
+                _running = false;
+                return null;
+            }
+
+            return _fetched;
+        }
+    }
+}

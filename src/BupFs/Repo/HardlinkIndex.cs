@@ -1,0 +1,109 @@
+// Hardlink groups of one save (spec bup-format.md §9.4): entries whose .bupm records carry the
+// same hardlink target were one inode when saved.
+using BupStore.Formats;
+using BupStore.Objects;
+
+namespace BupFs.Repo;
+
+/// <summary>
+/// How many entries of one save name each hardlink target. Built on the first stat of a hardlinked
+/// entry of that save by reading every directory listing of the save once (trees and .bupm, never
+/// file data); identical subtrees are summarised once. Memory: one counter per distinct target.
+/// </summary>
+/// <remarks>Immutable once built. Unreadable subtrees are reported and skipped (their links are not counted).</remarks>
+internal sealed class HardlinkIndex
+{
+    // PATH_MAX is 4096, so no saved path can nest deeper than this; deeper trees are not bup's.
+    private const int MaxDepth = 2100;
+
+    private readonly Dictionary<byte[], int> _counts;
+
+    private HardlinkIndex(Dictionary<byte[], int> counts)
+    {
+        _counts = counts;
+        EstimatedSize = 64 + counts.Keys.Sum(static k => 64L + k.Length);
+    }
+
+    /// <summary>Estimated bytes retained, for the cache bound.</summary>
+    public long EstimatedSize { get; }
+
+    /// <summary>Number of distinct hardlink targets in the save.</summary>
+    public int GroupCount => _counts.Count;
+
+    /// <summary>How many entries of the save share <paramref name="target"/> (at least 1).</summary>
+    public int CountOf(byte[] target) => _counts.TryGetValue(target, out var n) ? Math.Max(n, 1) : 1;
+
+    /// <summary>Walks the save whose root tree is <paramref name="rootTree"/>.</summary>
+    public static HardlinkIndex Build(RepoContext context, ObjectId rootTree)
+    {
+        var walk = new Walk(context);
+        return new HardlinkIndex(walk.Summarize(rootTree, 0) ?? new Dictionary<byte[], int>(ByteArrayComparer.Instance));
+    }
+
+    private sealed class Walk(RepoContext context)
+    {
+        private readonly Dictionary<ObjectId, Dictionary<byte[], int>?> _done = [];
+
+        // Returns the target counts of one subtree (null: it holds no hardlinks).
+        public Dictionary<byte[], int>? Summarize(ObjectId tree, int depth)
+        {
+            if (_done.TryGetValue(tree, out var known))
+            {
+                return known;
+            }
+
+            if (depth > MaxDepth)
+            {
+                throw new CorruptObjectException($"tree {tree}", $"directories nested more than {MaxDepth} deep");
+            }
+
+            var summary = Count(tree, depth);
+            _done[tree] = summary;
+            return summary;
+        }
+
+        private Dictionary<byte[], int>? Count(ObjectId tree, int depth)
+        {
+            TreeListing listing;
+            try
+            {
+                listing = context.GetListing(tree);
+            }
+            catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
+            {
+                context.Warn($"counting hardlinks: skipping tree {tree}: {e.Message}");
+                return null;
+            }
+
+            Dictionary<byte[], int>? counts = null;
+            foreach (var entry in listing.Entries)
+            {
+                if (entry.Kind == NodeKind.Directory)
+                {
+                    Merge(ref counts, Summarize(entry.Entry.Id, depth + 1));
+                }
+                else if (entry.HardlinkTarget is { } target)
+                {
+                    counts ??= new Dictionary<byte[], int>(ByteArrayComparer.Instance);
+                    counts[target] = counts.GetValueOrDefault(target) + 1;
+                }
+            }
+
+            return counts;
+        }
+
+        private static void Merge(ref Dictionary<byte[], int>? into, Dictionary<byte[], int>? from)
+        {
+            if (from is null)
+            {
+                return;
+            }
+
+            into ??= new Dictionary<byte[], int>(ByteArrayComparer.Instance);
+            foreach (var (target, n) in from)
+            {
+                into[target] = into.GetValueOrDefault(target) + n;
+            }
+        }
+    }
+}

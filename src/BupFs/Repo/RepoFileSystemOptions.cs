@@ -1,0 +1,36 @@
+namespace BupFs.Repo;
+
+/// <summary>Tuning and environment of a <see cref="RepoFileSystem"/>. Defaults suit a mount.</summary>
+public sealed class RepoFileSystemOptions
+{
+    /// <summary>Bound of the decoded-object cache (blobs, chunk trees, listings), in bytes. Default 256 MiB.</summary>
+    public long CacheSizeLimit { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How old the view of the refs may get before the root and branch folders read them again,
+    /// so new saves appear without a remount. Default 1 s; <see cref="TimeSpan.Zero"/> reads on every request.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The time zone save names are rendered in (bup uses the reader's local zone). Default: the
+    /// process's local zone (TZ).
+    /// </summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
+
+    /// <summary>
+    /// How many nodes the host holds no reference to (listed, resolved or forgotten) are kept
+    /// addressable by inode number before the least recently used are dropped. Default 65 536.
+    /// </summary>
+    public int RetainedIdleNodes { get; init; } = 65_536;
+
+    /// <summary>Largest sequential read-ahead window per open file, in bytes; 0 disables read-ahead. Default 8 MiB.</summary>
+    public long ReadAheadBytes { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// Receives one line per repository problem the view worked around (a .bupm whose record count
+    /// does not match its tree, an unreadable subtree skipped while counting hardlinks, a damaged
+    /// ref). Null: such problems are not reported. Called from request threads; must not throw.
+    /// </summary>
+    public Action<string>? Warning { get; init; }
+}
