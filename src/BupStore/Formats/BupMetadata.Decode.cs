@@ -36,19 +36,23 @@ public sealed partial class BupMetadata
         var result = new BupMetadata();
         while (tag != Tag.End)
         {
-            if (reader.IsAtEnd)
-            {
-                throw new CorruptObjectException(reader.Where, $"metadata starting at {start} ends without an end tag", reader.Offset);
-            }
-
-            var record = reader.ReadNested();
+            var record = NextOrMissingEnd(ref reader, start).ReadNested();
             result.LoadRecord(tag, ref record);
-            tag = reader.IsAtEnd
-                ? throw new CorruptObjectException(reader.Where, $"metadata starting at {start} ends without an end tag", reader.Offset)
-                : reader.ReadVuint();
+            tag = NextOrMissingEnd(ref reader, start).ReadVuint();
         }
 
         return result;
+    }
+
+    // Every record, including the last, must be followed by something: at least the end tag.
+    private static ref VIntReader NextOrMissingEnd(ref VIntReader reader, long start)
+    {
+        if (reader.IsAtEnd)
+        {
+            throw new CorruptObjectException(reader.Where, $"metadata starting at {start} ends without an end tag", reader.Offset);
+        }
+
+        return ref reader;
     }
 
     private void LoadRecord(ulong tag, ref VIntReader record)
