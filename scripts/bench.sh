@@ -17,8 +17,9 @@ data="$dir/mix-${size_mb}mb.bin"
 [ -f "$data" ] || dotnet benchmarks/BenchData/bin/Release/net10.0/BenchData.dll "$data" "$size_mb" 1
 cat "$data" > /dev/null   # warm the page cache for both tools alike
 
-# seconds TOOL...: wall-clock seconds of a command (stdout discarded)
-seconds() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+# seconds TOOL...: wall-clock seconds of a command (stdout discarded). Each run starts after a
+# sync, so no tool pays for the disk writeback of the one before it.
+seconds() { local s e; sync; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 mbps() { echo "scale=1; $size_mb / $1" | bc -l; }
 
 rm -rf "$dir/repo-bup" "$dir/repo-bupfs"
