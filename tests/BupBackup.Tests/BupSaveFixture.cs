@@ -25,6 +25,7 @@ public sealed class BupSaveFixture : IDisposable
         chmod 4750 empty; chmod 1777 emptydir
         setfattr -n user.a -v 1 x.bupm; setfattr -n user.bin -v 0xff00 a.b; setfattr -n user.dir -v yes d1
         setfacl -m u:nobody:r a.b; setfacl -m u:nobody:rwx acldir; setfacl -d -m g:nogroup:rx acldir
+        setfacl -m u:nobody:rx d1/sub
         """;
 
     private const string CreateRootOnly = """

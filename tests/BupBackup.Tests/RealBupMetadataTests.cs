@@ -66,6 +66,11 @@ public sealed class RealBupMetadataTests(BupSaveFixture fixture) : IClassFixture
         Assert.True(acl.HasDefault);
         Assert.Contains("g:nogroup:r-x", Encoding.ASCII.GetString(acl.Default), StringComparison.Ordinal);
         Assert.Contains("u:nobody:rwx", Encoding.ASCII.GetString(acl.Access), StringComparison.Ordinal);
+
+        // A directory with an access ACL but no default one: bup writes empty default texts.
+        var accessOnly = ReadDirectory("d1/sub").Metadata!.Acl!;
+        Assert.False(accessOnly.HasDefault);
+        Assert.Contains("u:nobody:r-x", Encoding.ASCII.GetString(accessOnly.Access), StringComparison.Ordinal);
     }
 
     [Fact]
