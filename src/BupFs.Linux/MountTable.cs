@@ -28,8 +28,8 @@ internal static class MountTable
     public static MountEntry? Parse(string line)
     {
         string[] fields = line.Split(' ');
-        int separator = Array.IndexOf(fields, "-", 6);
-        if (fields.Length < 7 || separator < 0 || separator + 2 >= fields.Length)
+        int separator = fields.Length < 7 ? -1 : Array.IndexOf(fields, "-", 6);
+        if (separator < 0 || separator + 2 >= fields.Length)
         {
             return null;
         }

@@ -19,6 +19,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
     private ulong _nextId = 100;
     private int _lookups, _opens, _releases, _reads, _listings, _disposeCount;
     private long _forgets;
+    private int _largestRead;
 
     private TestFileSystem()
     {
@@ -41,6 +42,9 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
     public int Listings => Volatile.Read(ref _listings);
 
     public long Forgets => Interlocked.Read(ref _forgets);
+
+    /// <summary>The largest buffer a Read was given, i.e. the largest read request the kernel sent.</summary>
+    public int LargestRead => Volatile.Read(ref _largestRead);
 
     public int DisposeCount => Volatile.Read(ref _disposeCount);
 
@@ -173,6 +177,11 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
     public int Read(IFileHandle handle, Span<byte> buffer, long offset)
     {
         Interlocked.Increment(ref _reads);
+        for (int seen = LargestRead; buffer.Length > seen; seen = LargestRead)
+        {
+            Interlocked.CompareExchange(ref _largestRead, buffer.Length, seen);
+        }
+
         TestNode file = ((TestHandle)handle).File;
         if (file.FailRead)
         {

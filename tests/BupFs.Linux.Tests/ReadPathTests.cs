@@ -1,0 +1,36 @@
+namespace BupFs.Linux.Tests;
+
+/// <summary>Reads reach the filesystem as large requests (spec §A5.1).</summary>
+public sealed class ReadPathTests
+{
+    [Fact]
+    public async Task StreamingReadsArriveAsLargeRequests()
+    {
+        await using TestMount mount = TestMount.Create();
+        using (var stream = new FileStream(mount["big.bin"], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        {
+            var buffer = new byte[1 << 20];
+            while (stream.Read(buffer) > 0)
+            {
+            }
+        }
+
+        bool root = MountPointChecks.IsRoot;
+        // As root the host raises the mount's readahead to 1 MiB, the largest request FUSE sends
+        // (max_pages 256); otherwise the kernel's default readahead of 128 KiB sets the size.
+        Assert.Equal(root ? 1 << 20 : 128 << 10, mount.FileSystem.LargestRead);
+    }
+
+    [Fact]
+    public async Task RootRaisesTheMountsReadahead()
+    {
+        await using TestMount mount = TestMount.Create();
+        if (!MountPointChecks.IsRoot)
+        {
+            Assert.Skip("only root may change a bdi's read_ahead_kb");
+        }
+
+        MountEntry entry = MountTable.Find(mount.Path)!;
+        Assert.Equal("1024", (await File.ReadAllTextAsync($"/sys/class/bdi/{entry.Device}/read_ahead_kb", TestContext.Current.CancellationToken)).Trim());
+    }
+}
