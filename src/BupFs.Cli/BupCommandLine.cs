@@ -78,5 +78,8 @@ public static class BupCommandLine
         FsckCommand.Create(),
         MidxCommand.Create(),
         BloomCommand.Create(),
+        LsCommand.Create(),
+        MountCommand.Create(),
+        UmountCommand.Create(),
     ];
 }
