@@ -23,10 +23,15 @@ internal sealed class NodeTable
     private readonly Dictionary<NodeIdentity, ulong> _moved = [];
     private readonly LinkedList<Slot> _idle = new();
     private readonly int _idleCapacity;
+    private readonly Func<NodeIdentity, ulong> _preferredInode;
 
-    /// <summary>Creates the table holding <paramref name="root"/> at inode 1.</summary>
-    public NodeTable(RepoNode root, int idleCapacity)
+    /// <summary>
+    /// Creates the table holding <paramref name="root"/> at inode 1. <paramref name="preferredInode"/>
+    /// replaces <see cref="NodeIdentity.PreferredInode"/> (tests force collisions with it).
+    /// </summary>
+    public NodeTable(RepoNode root, int idleCapacity, Func<NodeIdentity, ulong>? preferredInode = null)
     {
+        _preferredInode = preferredInode ?? (static identity => identity.PreferredInode());
         _idleCapacity = Math.Max(MinIdle, idleCapacity);
         root.Inode = InodeNumbers.Root;
         _slots[InodeNumbers.Root] = new Slot(root) { Pinned = true };
@@ -148,21 +153,25 @@ internal sealed class NodeTable
             return moved;
         }
 
-        var preferred = identity.PreferredInode();
+        var preferred = _preferredInode(identity);
         var inode = preferred;
         for (var attempt = 1; attempt <= MaxProbes; attempt++)
         {
-            if (!_slots.TryGetValue(inode, out var slot))
+            if (!InodeNumbers.IsReserved(inode))
             {
-                return Add(candidate, inode, inode != preferred);
+                if (!_slots.TryGetValue(inode, out var slot))
+                {
+                    return Add(candidate, inode, inode != preferred);
+                }
+
+                if (slot.Node.Identity.Equals(identity))
+                {
+                    return slot;
+                }
+
+                Collisions++;
             }
 
-            if (slot.Node.Identity.Equals(identity))
-            {
-                return slot;
-            }
-
-            Collisions++;
             inode = InodeNumbers.Perturb(preferred, attempt);
         }
 
