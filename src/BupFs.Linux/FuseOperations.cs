@@ -113,6 +113,10 @@ internal sealed unsafe class FuseOperations
     /// <summary>Releases a handle whose open reply the kernel did not take (interrupted open).</summary>
     public void AbandonOpen(ulong handle) => FileSystem.Release(Files.Remove(handle));
 
+    /// <summary>
+    /// Fills <paramref name="buffer"/> as far as the file goes. A short reply means end of file
+    /// to the kernel, so a filesystem that stops early (say, at a chunk boundary) is asked again.
+    /// </summary>
     public int Read(ulong handle, Span<byte> buffer, long offset)
     {
         if (offset < 0)
@@ -120,13 +124,25 @@ internal sealed unsafe class FuseOperations
             throw new FsException(FsError.InvalidArgument, $"negative read offset {offset}");
         }
 
-        int count = FileSystem.Read(Files.Get(handle), buffer, offset);
-        if ((uint)count > (uint)buffer.Length)
+        IFileHandle file = Files.Get(handle);
+        int total = 0;
+        while (total < buffer.Length)
         {
-            throw new InvalidOperationException($"IFileSystem.Read returned {count} for a {buffer.Length}-byte buffer");
+            int count = FileSystem.Read(file, buffer[total..], offset + total);
+            if ((uint)count > (uint)(buffer.Length - total))
+            {
+                throw new InvalidOperationException($"IFileSystem.Read returned {count} for a {buffer.Length - total}-byte buffer");
+            }
+
+            if (count == 0)
+            {
+                break;
+            }
+
+            total += count;
         }
 
-        return count;
+        return total;
     }
 
     public void Release(ulong handle) => FileSystem.Release(Files.Remove(handle));

@@ -160,6 +160,14 @@ public sealed class MountedTreeTests
     }
 
     [Fact]
+    public async Task AFileSystemThatReadsInSmallPiecesIsAskedUntilTheRequestIsFull()
+    {
+        await using TestMount mount = TestMount.Create();
+        byte[] content = await File.ReadAllBytesAsync(mount["chunky.bin"], TestContext.Current.CancellationToken);
+        Assert.Equal(TestContent.Slice(0, 100_000), content);
+    }
+
+    [Fact]
     public async Task EightConcurrentReadersGetTheSameBytes()
     {
         await using TestMount mount = TestMount.Create();

@@ -59,6 +59,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
         hello.ExtendedAttributes.Add(("user.empty"u8.ToArray(), []));
         fs.AddChild(root, "mutable.txt"u8, new TestNode { Id = fs.NextId(), Kind = NodeKind.File, Immutable = false, Data = "version 1\n"u8.ToArray() });
         fs.AddChild(root, "big.bin"u8, new TestNode { Id = fs.NextId(), Kind = NodeKind.File, Permissions = 0x124, GeneratedSize = BigSize });
+        fs.AddChild(root, "chunky.bin"u8, new TestNode { Id = fs.NextId(), Kind = NodeKind.File, GeneratedSize = 100_000, ReadLimit = 1000 });
         fs.AddChild(root, "broken.bin"u8, new TestNode { Id = fs.NextId(), Kind = NodeKind.File, GeneratedSize = 4096, FailRead = true });
         fs.AddChild(root, "broken-dir"u8, new TestNode { Id = fs.NextId(), Kind = NodeKind.Directory, Permissions = 0x1ED, FailList = true });
         fs.AddChild(root, "link"u8, new TestNode { Id = fs.NextId(), Kind = NodeKind.Symlink, Permissions = 0x1FF, Target = "hello.txt"u8.ToArray() });
@@ -195,7 +196,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
         }
 
         long size = data?.Length ?? file.GeneratedSize;
-        int count = (int)Math.Clamp(size - offset, 0, buffer.Length);
+        int count = (int)Math.Clamp(size - offset, 0, file.ReadLimit > 0 ? Math.Min(file.ReadLimit, buffer.Length) : buffer.Length);
         if (count == 0)
         {
             return 0;

@@ -31,6 +31,9 @@ internal sealed class TestNode
     /// <summary>Reads throw a non-FsException, like a corrupt object in the repository.</summary>
     public bool FailRead { get; init; }
 
+    /// <summary>Reads return at most this many bytes per call (0 = no limit), as a chunked reader might.</summary>
+    public int ReadLimit { get; init; }
+
     /// <summary>Listing throws FsException(Io), like a missing tree object.</summary>
     public bool FailList { get; init; }
 
