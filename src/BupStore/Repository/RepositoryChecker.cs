@@ -47,7 +47,9 @@ public sealed class RepositoryChecker
         {
             using var idx = PackIndex.Open(idxPath);
             using var pack = PackFile.Open(Path.ChangeExtension(idxPath, ".pack"));
-            if (!CheckContainers(idx, pack, report) || quick)
+            // Even when the pack checksum fails, go on to name the objects that are damaged.
+            CheckContainers(idx, pack, report);
+            if (quick)
             {
                 return;
             }
