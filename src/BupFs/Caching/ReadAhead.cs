@@ -110,9 +110,11 @@ internal sealed class ReadAhead
                     ? blobStart + Math.Max(1, _source.GetBlob(blob).Length)
                     : long.MaxValue;
             }
-            catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
+            catch (Exception)
             {
-                next = long.MaxValue; // the foreground read will report it
+                // Nothing may escape a thread-pool item (it would end the process): a damaged object
+                // is reported by the foreground read that needs it; a disposed cache means unmount.
+                next = long.MaxValue;
             }
 
             lock (_lock)
