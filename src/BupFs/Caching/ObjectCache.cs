@@ -1,6 +1,7 @@
 // Decoded objects shared by every node and handle of a repository view, bounded in bytes
 // (design guide item 12; restic's bloblru, but with a configurable size).
 using System.Collections.Concurrent;
+using BupStore.Formats;
 using BupStore.Hashsplit;
 using BupStore.Objects;
 using BupStore.Repository;
@@ -73,7 +74,7 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
             return cached;
         }
 
-        var lazy = _loading.GetOrAdd(key, k => new Lazy<object>(() => load(Store, k), LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = _loading.GetOrAdd(key, k => new Lazy<object>(() => Load(load, k), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             var value = (T)lazy.Value;
@@ -88,6 +89,20 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
         finally
         {
             _loading.TryRemove(new KeyValuePair<CacheKey, Lazy<object>>(key, lazy));
+        }
+    }
+
+    // Pack and zlib errors name the pack file and offset; the object id is what a user can look up.
+    private object Load<T>(Func<ObjectStore, CacheKey, T> load, CacheKey key)
+        where T : class
+    {
+        try
+        {
+            return load(Store, key);
+        }
+        catch (Exception e) when (e is CorruptObjectException or InvalidDataException && !e.Message.Contains(key.Id.ToString(), StringComparison.Ordinal))
+        {
+            throw new RepositoryException($"object {key.Id}: {e.Message}", e);
         }
     }
 

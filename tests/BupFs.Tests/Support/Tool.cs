@@ -7,13 +7,13 @@ namespace BupFs.Tests.Support;
 internal static class Tool
 {
     /// <summary>Runs <paramref name="file"/> and returns its stdout; throws with stderr when it fails.</summary>
-    public static string Run(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null)
+    public static string Run(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null, byte[]? input = null)
     {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
+            RedirectStandardInput = stdin is not null || input is not null,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
@@ -31,6 +31,11 @@ internal static class Tool
         if (stdin is not null)
         {
             process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+        else if (input is not null)
+        {
+            process.StandardInput.BaseStream.Write(input);
             process.StandardInput.Close();
         }
 
