@@ -20,9 +20,12 @@ internal sealed class PathResolver
         _lookup = lookup;
     }
 
-    /// <summary>The node <paramref name="path"/> names (relative paths start at the root too).</summary>
+    /// <summary>
+    /// The node <paramref name="path"/> names (relative paths start at the root too). A final
+    /// symlink is followed only when <paramref name="followFinal"/> is set or the path ends in '/'.
+    /// </summary>
     /// <exception cref="FsException">NotFound, NotDirectory, or InvalidArgument for a symlink loop.</exception>
-    public RepoNode Resolve(ReadOnlySpan<byte> path)
+    public RepoNode Resolve(ReadOnlySpan<byte> path, bool followFinal)
     {
         var future = new Stack<byte[]>(Reversed(VfsPath.Split(path, out _, out var mustBeDirectory)));
         var past = new List<RepoNode> { _root };
@@ -40,7 +43,7 @@ internal sealed class PathResolver
             }
 
             var child = _lookup(past[^1], segment);
-            if (child.Kind == NodeKind.Symlink && (future.Count > 0 || mustBeDirectory))
+            if (child.Kind == NodeKind.Symlink && (future.Count > 0 || mustBeDirectory || followFinal))
             {
                 FollowSymlink(child, path, ref hops, past, future);
                 continue;

@@ -90,10 +90,3 @@ public sealed class SavedTree : IDisposable
         Tool.Run("git", ["--git-dir", _repository.RepoPath, "-c", "user.name=t", "-c", "user.email=t@e", "tag", "-a", "-m", "annotated", "annotated", "main"]);
     }
 }
-
-/// <summary>Tests in this collection share one <see cref="SavedTree"/>.</summary>
-[CollectionDefinition(Name)]
-public sealed class SavedTreeCollection : ICollectionFixture<SavedTree>
-{
-    public const string Name = "saved tree";
-}
