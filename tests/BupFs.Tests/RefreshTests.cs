@@ -74,4 +74,18 @@ public sealed class RefreshTests : IDisposable
         Assert.Equal([".tag", "b1"], fs.Names(fs.RootNode));
         Assert.Equal(FsError.NotFound, Assert.Throws<FsException>(() => fs.ReadDirectory(b2.Inode)).Error);
     }
+
+    [Fact]
+    public void ReadsKeepWorkingAfterARepackRemovedThePacks()
+    {
+        SourceTree.RunPython("import sys; open(sys.argv[1] + '/b', 'w').write('bee\\n')", _source);
+        _repo.Save("b1", 1_700_000_100, _source);
+        using var repository = BupStore.Repository.Repository.Open(_repo.RepoPath);
+        using var fs = new RepoFileSystem(repository, new RepoFileSystemOptions { TimeZone = TimeZoneInfo.Utc });
+        Assert.Equal("one\n", System.Text.Encoding.ASCII.GetString(fs.ReadAll(fs.Resolve($"/b1/2023-11-14-221320{_source}/a").Inode)));
+        var before = Directory.GetFiles(repository.PackDir, "*.pack");
+        _repo.Git("repack", "-a", "-d", "-q");
+        Assert.DoesNotContain(Directory.GetFiles(repository.PackDir, "*.pack"), before.Contains);
+        Assert.Equal("bee\n", System.Text.Encoding.ASCII.GetString(fs.ReadAll(fs.Resolve($"/b1/latest{_source}/b").Inode)));
+    }
 }
