@@ -19,7 +19,7 @@ namespace BupStore.Formats;
 /// <para>Lookups do not allocate. Thread-safe for concurrent readers; <see cref="Dispose"/> must not
 /// race with lookups.</para>
 /// </remarks>
-public sealed partial class MultiPackIndex : IDisposable
+public sealed partial class MultiPackIndex : IDisposable, ISortedIdTable
 {
     private readonly MappedFile _file;
     private readonly string[] _idxNames;
@@ -192,26 +192,7 @@ public sealed partial class MultiPackIndex : IDisposable
         var prefix = Bits == 0 ? 0 : (long)(id.Prefix32 >> (32 - Bits));
         var low = prefix == 0 ? 0 : (int)ReadTable(prefix - 1);
         var high = (int)ReadTable(prefix);
-        while (low < high)
-        {
-            var mid = (int)((uint)(low + high) >> 1);
-            var c = id.CompareTo(GetIdBytes(mid));
-            if (c == 0)
-            {
-                return mid;
-            }
-
-            if (c < 0)
-            {
-                high = mid;
-            }
-            else
-            {
-                low = mid + 1;
-            }
-        }
-
-        return -1;
+        return SortedIdSearch.Find(this, id, low, high);
     }
 
     /// <summary>The id at position <paramref name="index"/>.</summary>
@@ -258,6 +239,8 @@ public sealed partial class MultiPackIndex : IDisposable
     }
 
     /// <summary>The 20 raw bytes of the id at <paramref name="index"/> (no copy).</summary>
+    ReadOnlySpan<byte> ISortedIdTable.GetIdBytes(int index) => GetIdBytes(index);
+
     internal ReadOnlySpan<byte> GetIdBytes(int index)
     {
         CheckIndex(index);

@@ -15,7 +15,7 @@ namespace BupStore.Formats;
 /// <para>Lookups (<see cref="TryFind"/>, <see cref="Contains"/>) are fanout + binary search and do not
 /// allocate. Thread-safe for concurrent readers; <see cref="Dispose"/> must not race with lookups.</para>
 /// </remarks>
-public sealed partial class PackIndex : IDisposable
+public sealed partial class PackIndex : IDisposable, ISortedIdTable
 {
     private readonly MappedFile _file;
     private readonly uint[] _fanout;
@@ -197,26 +197,7 @@ public sealed partial class PackIndex : IDisposable
         var bucket = id.FirstByte;
         var low = bucket == 0 ? 0 : (int)_fanout[bucket - 1];
         var high = (int)_fanout[bucket];
-        while (low < high)
-        {
-            var mid = (int)((uint)(low + high) >> 1);
-            var c = id.CompareTo(GetIdBytes(mid));
-            if (c == 0)
-            {
-                return mid;
-            }
-
-            if (c < 0)
-            {
-                high = mid;
-            }
-            else
-            {
-                low = mid + 1;
-            }
-        }
-
-        return -1;
+        return SortedIdSearch.Find(this, id, low, high);
     }
 
     /// <summary>The id at position <paramref name="index"/> of the sorted id table.</summary>
@@ -283,6 +264,8 @@ public sealed partial class PackIndex : IDisposable
     }
 
     /// <summary>The 20 raw bytes of the id at <paramref name="index"/> (no copy).</summary>
+    ReadOnlySpan<byte> ISortedIdTable.GetIdBytes(int index) => GetIdBytes(index);
+
     internal ReadOnlySpan<byte> GetIdBytes(int index)
     {
         CheckIndex(index);

@@ -63,36 +63,27 @@ public sealed class RepositoryChecker
         }
     }
 
-    private static bool CheckContainers(PackIndex idx, PackFile pack, FsckReport report)
+    private static void CheckContainers(PackIndex idx, PackFile pack, FsckReport report)
     {
-        var ok = true;
-        void Fail(string message)
-        {
-            report.Add(message);
-            ok = false;
-        }
-
         if (!idx.VerifyChecksum())
         {
-            Fail($"{idx.Path}: idx checksum mismatch");
+            report.Add($"{idx.Path}: idx checksum mismatch");
         }
 
         if (pack.Count != idx.Count)
         {
-            Fail($"{pack.Path}: header says {pack.Count} objects, idx lists {idx.Count}");
+            report.Add($"{pack.Path}: header says {pack.Count} objects, idx lists {idx.Count}");
         }
 
         if (pack.ReadTrailer() != idx.PackChecksum)
         {
-            Fail($"{pack.Path}: trailer does not match the checksum recorded in {Path.GetFileName(idx.Path)}");
+            report.Add($"{pack.Path}: trailer does not match the checksum recorded in {Path.GetFileName(idx.Path)}");
         }
 
         if (!pack.VerifyTrailer())
         {
-            Fail($"{pack.Path}: pack checksum mismatch (the pack is damaged)");
+            report.Add($"{pack.Path}: pack checksum mismatch (the pack is damaged)");
         }
-
-        return ok;
     }
 
     private long CheckObjects(PackIndex idx, PackFile pack, FsckReport report)
