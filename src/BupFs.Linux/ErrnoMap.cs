@@ -22,6 +22,7 @@ internal static class ErrnoMap
     public const int ENAMETOOLONG = 36;
     public const int ENOSYS = 38;
     public const int ENOTEMPTY = 39;
+    public const int ELOOP = 40;
     public const int ENODATA = 61;
     public const int EOPNOTSUPP = 95;
     public const int ENOTCONN = 107;
@@ -43,6 +44,7 @@ internal static class ErrnoMap
         FsError.AccessDenied => EACCES,
         FsError.BadHandle => EBADF,
         FsError.NoSpace => ENOSPC,
+        FsError.Loop => ELOOP,
         _ => EIO,
     };
 
@@ -70,6 +72,7 @@ internal static class ErrnoMap
         ERANGE => "ERANGE",
         ENAMETOOLONG => "ENAMETOOLONG",
         ENOTEMPTY => "ENOTEMPTY",
+        ELOOP => "ELOOP",
         ENODATA => "ENODATA",
         EOPNOTSUPP => "EOPNOTSUPP",
         _ => "errno " + errno,

@@ -50,4 +50,7 @@ public enum FsError
 
     /// <summary>Stored data could not be read (missing or corrupt object).</summary>
     Io,
+
+    /// <summary>Too many symbolic links were followed while resolving a path (a symlink loop).</summary>
+    Loop,
 }

@@ -18,6 +18,7 @@ public sealed class ErrnoMapTests
     [InlineData(FsError.BadHandle, 9)]
     [InlineData(FsError.NoSpace, 28)]
     [InlineData(FsError.Io, 5)]
+    [InlineData(FsError.Loop, 40)]
     public void EachFsErrorHasItsLinuxErrno(FsError error, int errno)
     {
         Assert.Equal(errno, ErrnoMap.FromError(error));

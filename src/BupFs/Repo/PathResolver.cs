@@ -24,7 +24,7 @@ internal sealed class PathResolver
     /// The node <paramref name="path"/> names (relative paths start at the root too). A final
     /// symlink is followed only when <paramref name="followFinal"/> is set or the path ends in '/'.
     /// </summary>
-    /// <exception cref="FsException">NotFound, NotDirectory, or InvalidArgument for a symlink loop.</exception>
+    /// <exception cref="FsException">NotFound, NotDirectory, or Loop for a symlink loop.</exception>
     public RepoNode Resolve(ReadOnlySpan<byte> path, bool followFinal)
     {
         var future = new Stack<byte[]>(Reversed(VfsPath.Split(path, out _, out var mustBeDirectory)));
@@ -66,7 +66,7 @@ internal sealed class PathResolver
     {
         if (++hops > MaxSymlinkHops)
         {
-            throw new FsException(FsError.InvalidArgument, $"{Display(path)}: too many levels of symbolic links");
+            throw new FsException(FsError.Loop, $"{Display(path)}: too many levels of symbolic links");
         }
 
         var target = link.ReadLink();

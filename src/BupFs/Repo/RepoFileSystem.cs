@@ -241,14 +241,14 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
     /// (lstat semantics) unless the path ends with '/'. The node stays addressable by the returned
     /// inode number as an idle node (see the class remarks); no lookup reference is taken.
     /// </summary>
-    /// <exception cref="FsException">NotFound, NotDirectory, InvalidArgument (symlink loop), Io.</exception>
+    /// <exception cref="FsException">NotFound, NotDirectory, Loop (symlink loop), Io.</exception>
     public NodeAttributes Resolve(ReadOnlySpan<byte> path) => Resolve(path, followFinalSymlink: false);
 
     /// <summary>
     /// As <see cref="Resolve(ReadOnlySpan{byte})"/>, but with <paramref name="followFinalSymlink"/> a
     /// final symlink is followed too (stat rather than lstat semantics; bup's resolve(follow=True)).
     /// </summary>
-    /// <exception cref="FsException">NotFound, NotDirectory, InvalidArgument (symlink loop), Io.</exception>
+    /// <exception cref="FsException">NotFound, NotDirectory, Loop (symlink loop), Io.</exception>
     public NodeAttributes Resolve(ReadOnlySpan<byte> path, bool followFinalSymlink)
     {
         try
