@@ -15,11 +15,13 @@ internal static unsafe class DirectoryEncoder
 
     /// <summary>
     /// Adds entries from <paramref name="offset"/> on until the buffer is full; returns the bytes
-    /// used. Plus entries add one kernel lookup reference each (not "." and "..").
+    /// used. With <paramref name="plus"/> the reply is a readdirplus one: each entry that fits is
+    /// looked up through <paramref name="plus"/>, which counts the kernel's reference (not for "."
+    /// and ".."); without it, a plain readdir reply.
     /// </summary>
     public static nuint Fill(
         nint request, byte* buffer, nuint size, long offset, DirectoryHandle directory,
-        IReadOnlyList<DirectoryEntry> entries, CachePolicy policy, bool plus, ulong rootNode)
+        IReadOnlyList<DirectoryEntry> entries, CachePolicy policy, PlusLookups? plus, ulong rootNode)
     {
         byte* name = stackalloc byte[MaxNameBytes + 1];
         nuint used = 0;
@@ -31,8 +33,8 @@ internal static unsafe class DirectoryEncoder
                 continue; // a name the kernel cannot take; lookups of it fail the same way
             }
 
-            nuint needed = plus
-                ? AddPlus(request, buffer + used, size - used, name, index, directory, entries, policy, rootNode)
+            nuint needed = plus is not null
+                ? AddPlus(request, buffer + used, size - used, name, nameLength, index, directory, entries, policy, plus, rootNode)
                 : AddPlain(request, buffer + used, size - used, name, index, directory, entries, rootNode);
             if (needed > size - used)
             {
@@ -67,20 +69,34 @@ internal static unsafe class DirectoryEncoder
     }
 
     private static nuint AddPlus(
-        nint request, byte* buffer, nuint room, byte* name, long index, DirectoryHandle directory,
-        IReadOnlyList<DirectoryEntry> entries, CachePolicy policy, ulong rootNode)
+        nint request, byte* buffer, nuint room, byte* name, int nameLength, long index, DirectoryHandle directory,
+        IReadOnlyList<DirectoryEntry> entries, CachePolicy policy, PlusLookups plus, ulong rootNode)
     {
-        FuseEntryParam entry;
+        // Ask for the size first (libfuse answers it for a null buffer): a reference may only be
+        // taken for an entry that really goes into this reply.
+        nuint needed = LibFuse.AddDirEntryPlus(request, null, 0, name, null, index + 1);
+        if (needed > room)
+        {
+            return needed;
+        }
+
+        FuseEntryParam entry = default;
         if (index < 2)
         {
             // Node id 0: "no entry to link", so "." and ".." take no lookup reference.
-            entry = default;
             entry.Attributes.Inode = DotInode(index, directory, rootNode);
             entry.Attributes.Mode = AttributeEncoder.TypeBits(NodeKind.Directory);
         }
+        else if (plus.TryTake(directory.Node, new ReadOnlySpan<byte>(name, nameLength), out NodeAttributes attributes))
+        {
+            AttributeEncoder.Encode(attributes, policy, out entry);
+        }
         else
         {
-            AttributeEncoder.Encode(entries[(int)(index - 2)].Attributes, policy, out entry);
+            // Listed but not found now: a plain entry (node id 0) with the listing's inode and type.
+            NodeAttributes listed = entries[(int)(index - 2)].Attributes;
+            entry.Attributes.Inode = listed.Inode;
+            entry.Attributes.Mode = AttributeEncoder.TypeBits(listed.Kind);
         }
 
         return LibFuse.AddDirEntryPlus(request, buffer, room, name, &entry, index + 1);

@@ -438,17 +438,19 @@ internal static unsafe class FuseCallbacks
     private static void ReadDirectory(nint request, ulong node, nuint size, long offset, FuseFileInfo* info, bool plus)
     {
         FuseOperations? ops = null;
+        PlusLookups? lookups = null;
         byte[]? buffer = null;
         nuint used = 0;
         int errno = 0;
         try
         {
             ops = Resolve(request);
+            lookups = plus ? new PlusLookups(ops.FileSystem) : null;
             int length = ClampSize(size);
             buffer = ArrayPool<byte>.Shared.Rent(length);
             fixed (byte* data = buffer)
             {
-                used = ops.ReadDirectory(request, info->Handle, offset, data, (nuint)length, plus);
+                used = ops.ReadDirectory(request, info->Handle, offset, data, (nuint)length, lookups);
             }
         }
         catch (Exception e)
@@ -456,9 +458,15 @@ internal static unsafe class FuseCallbacks
             errno = Failed(ops, plus ? "readdirplus" : "readdir", node, e);
         }
 
+        int sent;
         fixed (byte* data = buffer)
         {
-            _ = errno == 0 ? LibFuse.ReplyBuf(request, data, used) : LibFuse.ReplyErr(request, errno);
+            sent = errno == 0 ? LibFuse.ReplyBuf(request, data, used) : LibFuse.ReplyErr(request, errno);
+        }
+
+        if (sent != 0 && ops is not null)
+        {
+            lookups?.ReturnAll(ops.Log); // interrupted: the kernel never saw these entries
         }
 
         ReturnBuffer(buffer);

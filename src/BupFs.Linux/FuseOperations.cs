@@ -166,11 +166,23 @@ internal sealed unsafe class FuseOperations
 
     public void ReleaseDirectory(ulong handle) => Directories.Remove(handle);
 
-    public nuint ReadDirectory(nint request, ulong handle, long offset, byte* buffer, nuint size, bool plus)
+    /// <summary>
+    /// Fills a readdir reply, or a readdirplus one when <paramref name="plus"/> is given (it then
+    /// holds the lookup references taken; on an exception they have been returned already).
+    /// </summary>
+    public nuint ReadDirectory(nint request, ulong handle, long offset, byte* buffer, nuint size, PlusLookups? plus)
     {
         DirectoryHandle directory = Directories.Get(handle);
         IReadOnlyList<DirectoryEntry> entries = directory.Listing(FileSystem, offset);
-        return DirectoryEncoder.Fill(request, buffer, size, offset, directory, entries, Policy, plus, FileSystem.RootNode);
+        try
+        {
+            return DirectoryEncoder.Fill(request, buffer, size, offset, directory, entries, Policy, plus, FileSystem.RootNode);
+        }
+        catch (Exception)
+        {
+            plus?.ReturnAll(Log); // the reply will be an error: the kernel links none of the entries
+            throw;
+        }
     }
 
     public void GetStatistics(out StatVfs result)

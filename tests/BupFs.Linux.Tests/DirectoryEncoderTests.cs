@@ -24,7 +24,7 @@ public sealed unsafe class DirectoryEncoderTests
         long offset = 0;
         for (int round = 0; round < 20; round++)
         {
-            var page = Decode(Fill(directory, entries, offset, size: 80, plus: false), plus: false);
+            var page = Decode(Fill(directory, entries, offset, size: 80, plus: null), plus: false);
             if (page.Count == 0)
             {
                 break;
@@ -38,22 +38,62 @@ public sealed unsafe class DirectoryEncoderTests
     }
 
     [Fact]
-    public void PlusEntriesCarryNodeIdsExceptForDots()
+    public void PlusEntriesCarryNodeIdsExceptForDotsAndEachTakesALookupReference()
     {
         RequireLibFuse();
-        var entries = Entries("alpha");
-        var page = Decode(Fill(new DirectoryHandle(42, immutable: true), entries, 0, size: 4096, plus: true), plus: true);
-        Assert.Equal([".", "..", "alpha"], page.Select(entry => entry.Name));
-        Assert.Equal([0ul, 0ul, 1000ul], page.Select(entry => entry.NodeId));
-        Assert.Equal([42ul, 0xFFFFFFFFul, 1000ul], page.Select(entry => entry.Inode));
+        var fs = TestFileSystem.CreateStandard();
+        TestNode sub = fs.Find("dir/sub");
+        ulong deep = fs.Find("dir/sub/deep.txt").Id;
+        var lookups = new PlusLookups(fs);
+        var page = Decode(Fill(new DirectoryHandle(sub.Id, immutable: true), fs.ReadDirectory(sub.Id), 0, size: 4096, lookups), plus: true);
+        Assert.Equal([".", "..", "deep.txt"], page.Select(entry => entry.Name));
+        Assert.Equal([0ul, 0ul, deep], page.Select(entry => entry.NodeId));
+        Assert.Equal([sub.Id, 0xFFFFFFFFul, deep], page.Select(entry => entry.Inode));
         Assert.Equal([4u, 4u, 8u], page.Select(entry => entry.Type)); // DT_DIR, DT_DIR, DT_REG
+        Assert.Equal([deep], lookups.Taken);
+        Assert.Equal(1, fs.References(deep));
+    }
+
+    [Fact]
+    public void APlusEntryThatDoesNotFitTakesNoReference()
+    {
+        RequireLibFuse();
+        var fs = TestFileSystem.CreateStandard();
+        TestNode dir = fs.Find("dir");
+        var listing = fs.ReadDirectory(dir.Id);
+        var lookups = new PlusLookups(fs);
+
+        // "." and ".." take 2 x 160 bytes; a 400-byte buffer has no room for "file-000" (160).
+        var page = Decode(Fill(new DirectoryHandle(dir.Id, immutable: true), listing, 0, size: 400, lookups), plus: true);
+        Assert.Equal([".", ".."], page.Select(entry => entry.Name));
+        Assert.Empty(lookups.Taken);
+        Assert.All(listing, entry => Assert.Equal(0, fs.References(entry.Attributes.Inode)));
+
+        // The next page starts at the entry that did not fit, and counts exactly what it sends.
+        page = Decode(Fill(new DirectoryHandle(dir.Id, immutable: true), listing, page[^1].NextOffset, size: 1000, lookups), plus: true);
+        Assert.Equal(page.Select(entry => entry.NodeId), lookups.Taken);
+        Assert.Equal(6, lookups.Taken.Count); // 6 x 160 bytes
+        lookups.ReturnAll(new RequestLog(null, trace: false));
+        Assert.All(listing, entry => Assert.Equal(0, fs.References(entry.Attributes.Inode)));
+    }
+
+    [Fact]
+    public void AListedNameThatNoLongerResolvesGoesOutWithoutNodeId()
+    {
+        RequireLibFuse();
+        var fs = TestFileSystem.CreateStandard();
+        TestNode sub = fs.Find("dir/sub");
+        var lookups = new PlusLookups(fs);
+        var page = Decode(Fill(new DirectoryHandle(sub.Id, immutable: true), Entries("gone"), 0, size: 4096, lookups), plus: true);
+        Assert.Equal(("gone", 0ul, 1000ul, 8u), (page[2].Name, page[2].NodeId, page[2].Inode, page[2].Type));
+        Assert.Empty(lookups.Taken);
     }
 
     [Fact]
     public void TheRootsParentIsItself()
     {
         RequireLibFuse();
-        var page = Decode(Fill(new DirectoryHandle(1, immutable: false), [], 0, size: 4096, plus: false), plus: false);
+        var page = Decode(Fill(new DirectoryHandle(1, immutable: false), [], 0, size: 4096, plus: null), plus: false);
         Assert.Equal([1ul, 1ul], page.Select(entry => entry.Inode));
     }
 
@@ -61,7 +101,7 @@ public sealed unsafe class DirectoryEncoderTests
         names.Select((name, i) => new DirectoryEntry(Encoding.UTF8.GetBytes(name),
             new NodeAttributes { Kind = NodeKind.File, Mode = 0x81A4, Inode = 1000 + (ulong)i, Immutable = true })).ToList();
 
-    private static byte[] Fill(DirectoryHandle directory, List<DirectoryEntry> entries, long offset, int size, bool plus)
+    private static byte[] Fill(DirectoryHandle directory, IReadOnlyList<DirectoryEntry> entries, long offset, int size, PlusLookups? plus)
     {
         var buffer = new byte[size];
         fixed (byte* data = buffer)

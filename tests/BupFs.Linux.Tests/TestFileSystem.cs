@@ -16,6 +16,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
 
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, TestNode> _nodes = [];
+    private readonly Dictionary<ulong, long> _references = [];
     private ulong _nextId = 100;
     private int _lookups, _opens, _releases, _reads, _listings, _disposeCount;
     private long _forgets;
@@ -42,6 +43,15 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
     public int Listings => Volatile.Read(ref _listings);
 
     public long Forgets => Interlocked.Read(ref _forgets);
+
+    /// <summary>Kernel references held on <paramref name="node"/>: successful lookups minus forgets (negative = over-forgotten).</summary>
+    public long References(ulong node)
+    {
+        lock (_gate)
+        {
+            return _references.GetValueOrDefault(node);
+        }
+    }
 
     /// <summary>The largest buffer a Read was given, i.e. the largest read request the kernel sent.</summary>
     public int LargestRead => Volatile.Read(ref _largestRead);
@@ -120,6 +130,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
             {
                 if (childName.AsSpan().SequenceEqual(name))
                 {
+                    _references[child.Id] = _references.GetValueOrDefault(child.Id) + 1;
                     return child.Attributes;
                 }
             }
@@ -128,7 +139,14 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
         }
     }
 
-    public void Forget(ulong node, ulong count) => Interlocked.Add(ref _forgets, (long)count);
+    public void Forget(ulong node, ulong count)
+    {
+        Interlocked.Add(ref _forgets, (long)count);
+        lock (_gate)
+        {
+            _references[node] = _references.GetValueOrDefault(node) - (long)count;
+        }
+    }
 
     public NodeAttributes GetAttributes(ulong node)
     {
