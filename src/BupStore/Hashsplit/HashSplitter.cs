@@ -175,28 +175,6 @@ public sealed class HashSplitter
     }
 
     /// <summary>Rolls bytes [from, to) (all at least 64 bytes past the search start); -1 if no split.</summary>
-    private static unsafe int Scan(byte[] buffer, int from, int to, ref uint s1Ref, ref uint s2Ref)
-    {
-        uint s1 = s1Ref, s2 = s2Ref;
-        fixed (byte* p = buffer)
-        {
-            for (var x = from; x < to; x++)
-            {
-                uint add = p[x];
-                uint drop = p[x - RollingSum.WindowSize];
-                s1 += add - drop;
-                s2 += s1 - (RollingSum.WindowSize * (drop + RollingSum.CharOffset));
-                if ((s2 & SplitMask) == SplitMask)
-                {
-                    s1Ref = s1;
-                    s2Ref = s2;
-                    return x;
-                }
-            }
-        }
-
-        s1Ref = s1;
-        s2Ref = s2;
-        return -1;
-    }
+    private static int Scan(byte[] buffer, int from, int to, ref uint s1, ref uint s2) =>
+        RollingSumScan.Find(buffer, from, to, ref s1, ref s2);
 }
