@@ -1,6 +1,7 @@
 // The read-only repository view behind `bupfs mount`, `bupfs ls` and `bupfs cat-file`: bup 0.33's
 // VFS layout (spec bup-format.md §11) with the metadata of `bup fuse --meta`.
 using BupFs.Caching;
+using BupStore.Formats;
 using BupStore.Objects;
 using BupStore.Repository;
 
@@ -254,6 +255,47 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
         try
         {
             return _resolver.Resolve(path, followFinalSymlink).GetAttributes();
+        }
+        catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
+        {
+            throw FsErrors.FromException(e);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Resolve(ReadOnlySpan{byte}, bool)"/>, but takes one lookup reference on the node,
+    /// so it stays addressable however many nodes are resolved or listed afterwards (a restore walks
+    /// whole saves from it). Return the reference with <see cref="Forget"/>.
+    /// </summary>
+    /// <exception cref="FsException">NotFound, NotDirectory, Loop (symlink loop), Io.</exception>
+    public NodeAttributes ResolveAndLookup(ReadOnlySpan<byte> path, bool followFinalSymlink)
+    {
+        try
+        {
+            var node = _resolver.Resolve(path, followFinalSymlink);
+            var attributes = node.GetAttributes();
+            _nodes.Register(node, addLookup: true); // only once the answer is sure, as in Lookup
+            return attributes;
+        }
+        catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
+        {
+            throw FsErrors.FromException(e);
+        }
+    }
+
+    /// <summary>
+    /// A copy of the full bup metadata record behind a node (what <c>bup restore</c> applies): for
+    /// entries of a save their .bupm record or bup's default for the git mode; for directories and
+    /// saves the directory's own record. Null for the root, ref folders, branches and <c>latest</c>,
+    /// and for directories whose tree has no .bupm. Entries of one hardlink group share one node,
+    /// hence one record. A symlink's target may be absent from the record (see <see cref="ReadLink"/>).
+    /// </summary>
+    /// <exception cref="FsException">NotFound (node not held), Io.</exception>
+    public BupMetadata? GetMetadata(ulong node)
+    {
+        try
+        {
+            return _nodes.Get(node).Metadata?.Clone();
         }
         catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
         {

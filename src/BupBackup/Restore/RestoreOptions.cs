@@ -1,0 +1,34 @@
+using BupBackup.Posix;
+
+namespace BupBackup.Restore;
+
+/// <summary>How <see cref="Restorer"/> restores, and where it reports.</summary>
+public sealed class RestoreOptions
+{
+    /// <summary>bup's --numeric-ids: restore the recorded uid/gid (and numeric ACLs) rather than looking up the recorded names.</summary>
+    public bool NumericIds { get; init; }
+
+    /// <summary>Set owners (bup does so only as root). Default: whether the process is root.</summary>
+    public bool RestoreOwners { get; init; } = PosixFiles.IsSuperuser;
+
+    /// <summary>Skip runs of whole 4 KiB zero blocks with holes instead of writing them. Default true.</summary>
+    public bool Sparse { get; init; } = true;
+
+    /// <summary>bup's -v count: 1 lists directories, 2 lists every entry (to <see cref="Listing"/>).</summary>
+    public int Verbosity { get; init; }
+
+    /// <summary>Where the -v lines go (one '/'-prefixed path per line, raw bytes); null: nowhere.</summary>
+    public Stream? Listing { get; init; }
+
+    /// <summary>Receives each error, one line (a path that cannot be restored, a repository problem); may be called from several threads.</summary>
+    public Action<string>? Error { get; init; }
+
+    /// <summary>Receives each warning that is not an error (e.g. a socket left out of a tar stream).</summary>
+    public Action<string>? Warning { get; init; }
+
+    /// <summary>Receives the running count of restored entries (often; the receiver throttles); may be called from several threads.</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>Threads writing file content in a restore to disk (1: the walking thread does everything). Default: the core count, at most 4.</summary>
+    public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using BupBackup.Restore;
+
+namespace BupFs.Cli.Commands;
+
+/// <summary>
+/// bupfs restore [-C DEST] [--numeric-ids] [-q|-v] [--tar] PATH...: bup restore's paths, options,
+/// -v output and exit status; --tar streams a pax archive to stdout instead.
+/// </summary>
+public static class RestoreCommand
+{
+    private static readonly Option<string?> OutDir = new("--outdir", "-C") { Description = "restore into DEST (created if missing) instead of the current directory" };
+    private static readonly Option<bool> NumericIds = new("--numeric-ids") { Description = "restore numeric user and group ids rather than names" };
+    private static readonly Option<bool> Sparse = new("--sparse") { Description = "accepted for bup compatibility: zero blocks always become holes" };
+    private static readonly Option<bool> Tar = new("--tar") { Description = "write a pax tar archive to stdout instead of files" };
+    private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "no progress output" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "list directories; twice: every entry", Arity = ArgumentArity.Zero, AllowMultipleArgumentsPerToken = true };
+    private static readonly Argument<string[]> Paths = new("paths") { Description = "paths such as /NAME/latest/home/me (end with '/' to restore only the contents)", Arity = ArgumentArity.OneOrMore };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("restore", "restore files from saves (as bup restore), or stream them as tar")
+        {
+            OutDir, NumericIds, Sparse, Tar, Quiet, Verbose, Paths,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        if (r.GetValue(Tar) && r.GetValue(OutDir) is not null)
+        {
+            throw new CliException("--tar writes to stdout; it cannot be combined with -C", 2);
+        }
+
+        using var repo = GlobalOptions.OpenRepo(r);
+        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20);
+        using var stderr = Console.OpenStandardError();
+        var progress = new Progress(!r.GetValue(Quiet) && !Console.IsErrorRedirected);
+        var options = Options(r, r.GetValue(Tar) ? stderr : stdout, progress);
+        var paths = r.GetValue(Paths)!.Select(static p => Encoding.UTF8.GetBytes(p)).ToList();
+        using var restorer = new Restorer(repo, options);
+        var summary = r.GetValue(Tar)
+            ? restorer.WriteTar(stdout, paths)
+            : restorer.RestoreTo(Encoding.UTF8.GetBytes(r.GetValue(OutDir) ?? "."), paths);
+        stdout.Flush();
+        progress.Done(summary.Restored);
+        if (summary.Errors > 0)
+        {
+            Console.Error.WriteLine($"warning: {summary.Errors} errors encountered");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static RestoreOptions Options(ParseResult r, Stream listing, Progress progress) => new()
+    {
+        NumericIds = r.GetValue(NumericIds),
+        Verbosity = r.GetValue(Quiet) ? 0 : VerboseCount(r),
+        Listing = listing,
+        Error = static message => Console.Error.WriteLine($"error: {message}"),
+        Warning = static message => Console.Error.WriteLine($"warning: {message}"),
+        Progress = progress.Enabled ? progress.Update : null,
+    };
+
+    // -v, -vv and -v -v all count.
+    private static int VerboseCount(ParseResult r) => r.GetResult(Verbose)?.IdentifierTokenCount ?? 0;
+
+    /// <summary>bup's "Restoring: N" line, on a terminal only, at most ten times a second.</summary>
+    private sealed class Progress(bool enabled)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _lastDraw = -1000;
+
+        public bool Enabled => enabled;
+
+        public void Update(long restored)
+        {
+            var now = _clock.ElapsedMilliseconds;
+            if (now - Interlocked.Read(ref _lastDraw) >= 100)
+            {
+                Interlocked.Exchange(ref _lastDraw, now);
+                Console.Error.Write($"Restoring: {restored}\r");
+            }
+        }
+
+        public void Done(long restored)
+        {
+            if (enabled)
+            {
+                Console.Error.WriteLine($"Restoring: {restored}, done.");
+            }
+        }
+    }
+}
