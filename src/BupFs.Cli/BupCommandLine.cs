@@ -81,5 +81,6 @@ public static class BupCommandLine
         LsCommand.Create(),
         MountCommand.Create(),
         UmountCommand.Create(),
+        RestoreCommand.Create(),
     ];
 }
