@@ -38,6 +38,7 @@ while [ $# -gt 0 ]; do
 done
 
 STEPS=(first unchanged changed restore)
+ALL_TOOLS=(bupfs bup borg restic)
 declare -A FIG RSS OK   # FIG[step,tool]: seconds; RSS[step,tool]: MiB; OK[tool]: restore check
 
 # has_bupfs COMMAND: whether the installed bupfs has COMMAND yet (other engineers add them).
@@ -86,7 +87,9 @@ restore_cmd() {
     bup) RESTORED="$2/data" CMD="bup -d '$r' restore -q -C '$2' '/bench/latest$DATA'" ;;
     borg) RESTORED="$2$DATA" CMD="cd '$2' && borg extract '$r::save3'" ;;
     restic) RESTORED="$2$DATA" CMD="restic -q -r '$r' restore latest --target '$2'" ;;
-    bupfs) RESTORED="$2/data" CMD="bupfs -d '$r' restore -C '$2' '/bench/latest$DATA'" ;;
+    # Until bupfs can save, it restores from bup's repository (bupfs reads bup's format).
+    bupfs) [ "$BUPFS_SAVE" = 1 ] || r="$BENCH_WORK/repo-bup"
+           RESTORED="$2/data" CMD="bupfs -d '$r' restore -q -C '$2' '/bench/latest$DATA'" ;;
   esac
 }
 
@@ -119,7 +122,7 @@ run_restores() {
 }
 
 report() {
-  local t x label
+  local t x label from
   for t in "${TOOLS[@]}"; do
     x=-; [ "$t" != bupfs ] && [ "$BUPFS_SAVE" = 1 ] && x=$(ratio "${FIG[first,$t]}" "${FIG[first,bupfs]}")
     row "first save ${DATA_MB} MB" "$t" "$(rate "$DATA_MB" "${FIG[first,$t]}") MB/s" "$x"
@@ -130,15 +133,16 @@ report() {
       row "$([ $label = changed ] && echo "save after 1% ($CHANGED files) changed" || echo "save, nothing changed")" "$t" "$(fmt "${FIG[$label,$t]}") s" "$x"
     done
   done
-  for t in "${TOOLS[@]}"; do
+  for t in "${ALL_TOOLS[@]}"; do
     [ -n "${FIG[restore,$t]:-}" ] || continue
     x=-; [ "$t" != bupfs ] && [ "$BUPFS_RESTORE" = 1 ] && x=$(ratio "${FIG[restore,$t]}" "${FIG[restore,bupfs]}")
-    row "restore latest (${OK[$t]})" "$t" "$(rate "$DATA_MB" "${FIG[restore,$t]}") MB/s" "$x"
+    from=""; [ "$t" = bupfs ] && [ "$BUPFS_SAVE" != 1 ] && from=", bup's repo"
+    row "restore latest (${OK[$t]}$from)" "$t" "$(rate "$DATA_MB" "${FIG[restore,$t]}") MB/s" "$x"
   done
-  for t in "${TOOLS[@]}"; do
+  for t in "${ALL_TOOLS[@]}"; do
     local peak=0 s
     for s in "${STEPS[@]}"; do [ "${RSS[$s,$t]:-0}" -gt "$peak" ] && peak=${RSS[$s,$t]}; done
-    row "peak RSS, any step" "$t" "$peak MiB" -
+    [ "$peak" -gt 0 ] && row "peak RSS, any step" "$t" "$peak MiB" -
   done
   for t in "${TOOLS[@]}"; do
     row "repository size, 3 saves" "$t" "$(du -sb "$BENCH_WORK/repo-$t" | awk '{ printf "%.1f MB", $1 / 1e6 }')" -
@@ -162,7 +166,7 @@ targets() {
     verdict "restore faster than borg extract (x$(ratio "${FIG[restore,borg]}" "${FIG[restore,bupfs]}"))" "$(gt "${FIG[restore,borg]}" "${FIG[restore,bupfs]}")"
   fi
   local t
-  for t in "${TOOLS[@]}"; do
+  for t in "${ALL_TOOLS[@]}"; do
     [ "${OK[$t]:-same}" = same ] || echo "  WRONG DATA: $t restore differs from the source tree" >&2
   done
   return 0
@@ -172,22 +176,22 @@ bench_setup bench-backup
 BUPFS_SAVE=0 BUPFS_INDEX=0 BUPFS_RESTORE=0
 has_bupfs save && BUPFS_SAVE=1
 has_bupfs index && BUPFS_INDEX=1
-# restore needs a bupfs-written repository to restore from, so it waits for save as well.
-[ "$BUPFS_SAVE" = 1 ] && has_bupfs restore && BUPFS_RESTORE=1
-TOOLS=(bup borg restic)
-[ "$BUPFS_SAVE" = 1 ] && TOOLS=(bupfs "${TOOLS[@]}")
-[ "$BUPFS_SAVE" = 1 ] || echo "bench-backup: this bupfs has no 'save' yet; measuring the peers only"
+has_bupfs restore && BUPFS_RESTORE=1
+# saves_by / restores_by: the tools measured for saving and for restoring.
+saves_by() { TOOLS=(bup borg restic); [ "$BUPFS_SAVE" = 1 ] && TOOLS=(bupfs "${TOOLS[@]}"); return 0; }
+restores_by() { TOOLS=(bup borg restic); [ "$BUPFS_RESTORE" = 1 ] && TOOLS=(bupfs "${TOOLS[@]}"); return 0; }
+[ "$BUPFS_SAVE" = 1 ] || echo "bench-backup: this bupfs has no 'save' yet; measuring the peers' saves only"
 
 make_data
 init_repos
+saves_by
 run_saves 1 first
 run_saves 2 unchanged
 CHANGED=$(python3 scripts/bench/mutate.py "$DATA" 1 1)
 echo "  changed $CHANGED of $NFILES files"
 run_saves 3 changed
-# Without bupfs restore, its repository still counts in the other rows; only restore skips it.
-[ "$BUPFS_RESTORE" = 1 ] || { [ "$BUPFS_SAVE" = 1 ] && TOOLS=(bup borg restic); }
+restores_by
 run_restores
-TOOLS=(bup borg restic); [ "$BUPFS_SAVE" = 1 ] && TOOLS=(bupfs "${TOOLS[@]}")
+saves_by
 report
 targets
