@@ -52,10 +52,50 @@ public sealed class HashSplitter
     /// <summary>Adds one put of data and returns the chunks it completes.</summary>
     public SplitBatch Put(ReadOnlySpan<byte> block)
     {
-        var length = _remainderLength + block.Length;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-        _remainder.AsSpan(0, _remainderLength).CopyTo(buffer);
+        var buffer = RentWithRemainder(block.Length);
         block.CopyTo(buffer.AsSpan(_remainderLength));
+        return Cut(buffer, _remainderLength + block.Length);
+    }
+
+    /// <summary>
+    /// Reads one put of up to <paramref name="count"/> bytes from <paramref name="source"/> straight
+    /// into the batch buffer (fewer only at the end of the stream) and returns the chunks it
+    /// completes, or null when the stream had nothing left. Saves <see cref="Put(ReadOnlySpan{byte})"/>'s copy.
+    /// </summary>
+    public SplitBatch? Put(Stream source, int count = ReadSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var buffer = RentWithRemainder(count);
+        int n;
+        try
+        {
+            n = source.ReadAtLeast(buffer.AsSpan(_remainderLength, count), count, throwOnEndOfStream: false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        if (n == 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return null;
+        }
+
+        return Cut(buffer, _remainderLength + n);
+    }
+
+    /// <summary>A pooled buffer with room for the unconsumed bytes of the last put and <paramref name="extra"/> more, holding the former.</summary>
+    private byte[] RentWithRemainder(int extra)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_remainderLength + extra, 1));
+        _remainder.AsSpan(0, _remainderLength).CopyTo(buffer);
+        return buffer;
+    }
+
+    private SplitBatch Cut(byte[] buffer, int length)
+    {
         var chunks = new List<ChunkCut>((length / 8192) + 2);
         var consumed = Split(buffer, length, chunks);
         _remainderLength = length - consumed;
