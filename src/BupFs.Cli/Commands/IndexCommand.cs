@@ -1,0 +1,257 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using BupBackup.Index;
+using BupStore.Objects;
+
+namespace BupFs.Cli.Commands;
+
+/// <summary>
+/// bupfs index: keep the repository's bupfs-index up to date with the filesystem (as bup index),
+/// so that a save reads only what changed. Also prints the index (-p, -m, -s) and remaps graft
+/// points without walking (--regraft).
+/// </summary>
+public static class IndexCommand
+{
+    private static readonly Option<bool> Update = new("--update", "-u") { Description = "update the index for the given paths (the default)" };
+    private static readonly Option<bool> Print = new("--print", "-p") { Description = "print the index entries for the given names" };
+    private static readonly Option<bool> Modified = new("--modified", "-m") { Description = "print only added or modified entries (implies -p)" };
+    private static readonly Option<bool> Status = new("--status", "-s") { Description = "print each path with a status char (A/M) (implies -p)" };
+    private static readonly Option<bool> Hash = new("--hash", "-H") { Description = "print the object id of each entry" };
+    private static readonly Option<bool> Long = new("--long", "-l") { Description = "print mode and git mode of each entry" };
+    private static readonly Option<bool> Clear = new("--clear") { Description = "delete the index" };
+    private static readonly Option<bool> Xdev = new("--xdev", "-x", "--one-file-system") { Description = "don't cross filesystem boundaries" };
+    private static readonly Option<string[]> Exclude = new("--exclude") { Description = "a path to exclude (repeatable)", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string[]> ExcludeFrom = new("--exclude-from") { Description = "read --exclude paths from FILE (repeatable)" };
+    private static readonly Option<string[]> ExcludeRx = new("--exclude-rx") { Description = "skip paths matching the unanchored regex (repeatable)" };
+    private static readonly Option<string[]> ExcludeRxFrom = new("--exclude-rx-from") { Description = "read --exclude-rx patterns from FILE (repeatable)" };
+    private static readonly Option<string[]> Graft = new("--graft") { Description = "record files under OLD as if they were under NEW: OLD=NEW (repeatable)" };
+    private static readonly Option<bool> Regraft = new("--regraft") { Description = "point the --graft NEW paths at OLD without walking the disk" };
+    private static readonly Option<bool> NoCheckDevice = new("--no-check-device") { Description = "don't treat a changed device number as a change" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "list directories as they are indexed (-vv: every path)", Arity = ArgumentArity.Zero };
+    private static readonly Argument<string[]> Paths = new("paths") { Description = "paths to index", Arity = ArgumentArity.ZeroOrMore };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("index", "record the state of files for fast incremental saves (as bup index)")
+        {
+            Update, Print, Modified, Status, Hash, Long, Clear, Xdev, Exclude, ExcludeFrom, ExcludeRx, ExcludeRxFrom,
+            Graft, Regraft, NoCheckDevice, Verbose, Paths,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        using var repo = GlobalOptions.OpenRepo(r);
+        var indexPath = IndexFile.PathIn(repo.GitDir);
+        var paths = (r.GetValue(Paths) ?? []).Select(p => Encoding.UTF8.GetBytes(p)).ToList();
+        var printing = r.GetValue(Print) || r.GetValue(Modified) || r.GetValue(Status);
+        var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear));
+        var warnings = 0L;
+        if (r.GetValue(Clear))
+        {
+            Console.Error.WriteLine("clear: clearing index.");
+            IndexFile.Clear(indexPath);
+        }
+
+        if (updating)
+        {
+            warnings += RunUpdate(r, repo.GitDir, indexPath, paths);
+        }
+
+        if (printing)
+        {
+            PrintRecords(r, indexPath, paths);
+        }
+
+        if (warnings > 0)
+        {
+            Console.Error.WriteLine($"WARNING: {warnings} errors encountered.");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static long RunUpdate(ParseResult r, string gitDir, string indexPath, List<byte[]> paths)
+    {
+        if (!r.GetValue(Regraft) && paths.Count == 0)
+        {
+            throw new CliException("update mode (-u) requested but no paths given", 2);
+        }
+
+        var progress = new IndexProgress(r.GetValue(Verbose) ? 1 : 0);
+        var options = BuildOptions(r, gitDir) with { OnRecord = progress.Record, OnWarning = progress.Warn };
+        var updater = new IndexUpdater(indexPath, options);
+        var stats = r.GetValue(Regraft) ? updater.Regraft() : updater.Update(paths);
+        progress.Done(stats);
+        return stats.Warnings;
+    }
+
+    /// <summary>The walk options from the command line (shared with save, which indexes when it must).</summary>
+    internal static IndexOptions BuildOptions(ParseResult r, string gitDir)
+    {
+        var cwd = BupBackup.Index.PathNames.CurrentDirectory();
+        var grafts = new List<GraftPoint>();
+        foreach (var g in r.GetValue(Graft) ?? [])
+        {
+            try
+            {
+                grafts.Add(GraftPoint.Parse(Encoding.UTF8.GetBytes(g), cwd));
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(e.Message, 2);
+            }
+        }
+
+        return new IndexOptions
+        {
+            Excludes = Excludes(r),
+            ExcludePatterns = Patterns(r),
+            OneFileSystem = r.GetValue(Xdev),
+            Grafts = grafts,
+            CheckDevice = !r.GetValue(NoCheckDevice),
+            RepositoryDirectory = Encoding.UTF8.GetBytes(Path.GetFullPath(gitDir)),
+        };
+    }
+
+    private static List<byte[]> Excludes(ParseResult r)
+    {
+        var given = (r.GetValue(Exclude) ?? []).Select(e => Encoding.UTF8.GetBytes(e)).ToList();
+        foreach (var file in r.GetValue(ExcludeFrom) ?? [])
+        {
+            given.AddRange(ReadLines(file).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => Encoding.UTF8.GetBytes(l)));
+        }
+
+        return [.. given.Select(ResolveExclude)];
+    }
+
+    private static byte[] ResolveExclude(byte[] path)
+    {
+        try
+        {
+            return BupBackup.Index.PathNames.ResolveParent(path);
+        }
+        catch (BupBackup.Posix.PosixException)
+        {
+            // Nothing there now: exclude it lexically so that it stays out if it appears.
+            return BupBackup.Index.PathNames.Normalize(path, BupBackup.Index.PathNames.CurrentDirectory());
+        }
+    }
+
+    private static List<Regex> Patterns(ParseResult r)
+    {
+        var patterns = (r.GetValue(ExcludeRx) ?? []).ToList();
+        foreach (var file in r.GetValue(ExcludeRxFrom) ?? [])
+        {
+            patterns.AddRange(ReadLines(file).Where(l => l.Length > 0));
+        }
+
+        try
+        {
+            return [.. patterns.Select(p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))];
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"invalid --exclude-rx pattern: {e.Message}", 2);
+        }
+    }
+
+    private static IEnumerable<string> ReadLines(string file)
+    {
+        try
+        {
+            return File.ReadAllLines(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"couldn't read {file}: {e.Message}", 2);
+        }
+    }
+
+    private static void PrintRecords(ParseResult r, string indexPath, List<byte[]> paths)
+    {
+        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        var prefixes = paths.Select(p => BupBackup.Index.PathNames.Normalize(p, BupBackup.Index.PathNames.CurrentDirectory())).ToList();
+        foreach (var record in IndexFile.Records(indexPath))
+        {
+            if (prefixes.Count > 0 && !prefixes.Any(p => record.Path.AsSpan().StartsWith(p)))
+            {
+                continue;
+            }
+
+            if (r.GetValue(Modified) && (record.IsValid || record.IsSynthetic))
+            {
+                continue;
+            }
+
+            stdout.Write(Encoding.ASCII.GetBytes(Line(r, record)));
+            stdout.Write(record.Path);
+            stdout.WriteByte((byte)'\n');
+        }
+    }
+
+    private static string Line(ParseResult r, IndexRecord record)
+    {
+        var line = new StringBuilder();
+        if (r.GetValue(Status))
+        {
+            line.Append(record.IsValid ? "  " : record.Id.IsZero ? "A " : "M ");
+        }
+
+        if (r.GetValue(Hash))
+        {
+            line.Append(record.Id.ToString()).Append(' ');
+        }
+
+        if (r.GetValue(Long))
+        {
+            line.Append(CultureInfo.InvariantCulture, $"{Convert.ToString(record.Status.Mode, 8).PadLeft(7, '0')} {Convert.ToString((int)record.GitMode, 8).PadLeft(7, '0')} ");
+        }
+
+        return line.ToString();
+    }
+
+    /// <summary>Prints "Indexing: N" on a terminal, -v listings, and warnings, as bup index does.</summary>
+    private sealed class IndexProgress(int verbose)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly bool _tty = !Console.IsErrorRedirected;
+        private long _count;
+        private long _lastDraw;
+
+        public void Record(byte[] path, IndexRecord record)
+        {
+            _count++;
+            if (verbose >= 1 && record.IsDirectory)
+            {
+                using var stdout = Console.OpenStandardOutput();
+                stdout.Write([.. path, (byte)'\n']);
+            }
+
+            if (_tty && _clock.ElapsedMilliseconds - _lastDraw >= 100)
+            {
+                _lastDraw = _clock.ElapsedMilliseconds;
+                Console.Error.Write($"Indexing: {_count} ({Rate()} paths/s)\r");
+            }
+        }
+
+        public void Warn(string message) => Console.Error.WriteLine(message);
+
+        public void Done(IndexStatistics stats)
+        {
+            if (_tty)
+            {
+                Console.Error.WriteLine($"Indexing: {_count}, done ({Rate()} paths/s).");
+            }
+        }
+
+        private long Rate() => (long)(_count / Math.Max(_clock.Elapsed.TotalSeconds, 0.001));
+    }
+}
