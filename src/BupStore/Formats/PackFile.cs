@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using BupStore.Objects;
 using Microsoft.Win32.SafeHandles;
 
@@ -135,26 +134,7 @@ public sealed class PackFile : IDisposable
     }
 
     /// <summary>Recomputes the SHA-1 of the pack body and compares it with the trailer.</summary>
-    public bool VerifyTrailer()
-    {
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        var buffer = new byte[1 << 20];
-        for (long pos = 0; pos < DataEnd;)
-        {
-            var n = RandomAccess.Read(_handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, DataEnd - pos)), pos);
-            if (n <= 0)
-            {
-                return false;
-            }
-
-            sha1.AppendData(buffer, 0, n);
-            pos += n;
-        }
-
-        Span<byte> actual = stackalloc byte[ObjectId.Size];
-        sha1.GetHashAndReset(actual);
-        return ObjectId.FromBytes(actual) == ReadTrailer();
-    }
+    public bool VerifyTrailer() => FileChecksum.Compute(_handle, 0, DataEnd) is { } actual && actual == ReadTrailer();
 
     /// <inheritdoc/>
     public void Dispose() => _handle.Dispose();

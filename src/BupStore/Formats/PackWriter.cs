@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Security.Cryptography;
 using BupStore.Objects;
 using BupStore.Repository;
 
@@ -118,21 +117,15 @@ public sealed class PackWriter : IDisposable
         RandomAccess.Write(pack.SafeFileHandle, count, 8);
 
         // The count is only known now, so the trailer needs one pass over the finished file.
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        var buffer = new byte[1 << 20];
-        for (long pos = 0; pos < _length;)
-        {
-            var n = RandomAccess.Read(pack.SafeFileHandle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, _length - pos)), pos);
-            sha1.AppendData(buffer, 0, n);
-            pos += n;
-        }
-
-        var trailer = sha1.GetHashAndReset();
-        RandomAccess.Write(pack.SafeFileHandle, trailer, _length);
+        var trailer = FileChecksum.Compute(pack.SafeFileHandle, 0, _length)
+            ?? throw new IOException($"{pack.Name}: shorter than the {_length} bytes just written");
+        Span<byte> raw = stackalloc byte[ObjectId.Size];
+        trailer.WriteTo(raw);
+        RandomAccess.Write(pack.SafeFileHandle, raw, _length);
         pack.Flush(true);
         pack.Dispose();
         _pack = null;
-        return ObjectId.FromBytes(trailer);
+        return trailer;
     }
 
     /// <summary>Discards an unfinished pack.</summary>

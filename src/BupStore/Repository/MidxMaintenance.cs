@@ -166,9 +166,9 @@ public static class MidxMaintenance
         {
             return null;
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null; // removed by a concurrent bup run between listing and opening
+            return null; // removed by a concurrent bup run between listing and opening, or unreadable
         }
     }
 

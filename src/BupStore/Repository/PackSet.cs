@@ -6,22 +6,29 @@ namespace BupStore.Repository;
 /// <summary>
 /// One consistent view of objects/pack: every idx (memory-mapped), the usable midx files, the idx
 /// they do not cover, and the bloom filter when it may be trusted (bup's PackIdxList; bup-format.md
-/// §5.6). Immutable once built, so readers on any thread share it without locks.
+/// §5.6). Immutable once built, so readers on any thread share it without locks (the only
+/// mutable state, a midx found damaged, is set once with interlocked writes).
 /// </summary>
 internal sealed class PackSet
 {
     private readonly MultiPackIndex[] _midx;
     private readonly PackEntry[] _uncovered;
     private readonly BloomFilter? _bloom;
+    private readonly PackEntry[][] _midxPacks;
+    private readonly int[] _midxDamaged;
+    private readonly Action<string>? _warn;
     private int _lastHit;
 
-    public PackSet(Dictionary<string, PackEntry> byName, MultiPackIndex[] midx, PackEntry[] uncovered, BloomFilter? bloom, string signature)
+    public PackSet(Dictionary<string, PackEntry> byName, MultiPackIndex[] midx, PackEntry[] uncovered, BloomFilter? bloom, string signature, Action<string>? warn = null)
     {
         Signature = signature;
         ByName = byName;
         _midx = midx;
         _uncovered = uncovered;
         _bloom = bloom;
+        _warn = warn;
+        _midxPacks = [.. midx.Select(m => m.IdxNames.Where(byName.ContainsKey).Distinct().Select(n => byName[n]).ToArray())];
+        _midxDamaged = new int[midx.Length];
     }
 
     /// <summary>What objects/pack looked like when this view was built (see PackSetLoader.Signature).</summary>
@@ -49,16 +56,76 @@ internal sealed class PackSet
             return false;
         }
 
-        foreach (var m in _midx)
+        for (var i = 0; i < _midx.Length; i++)
         {
-            if (m.TryFind(id, out var idxName) && ByName.TryGetValue(idxName, out var p) && p.Index.TryFind(id, out offset))
+            if (TryLocateViaMidx(i, id, out pack, out offset))
+            {
+                return true;
+            }
+        }
+
+        return TryLocateUncovered(id, out pack, out offset);
+    }
+
+    /// <summary>
+    /// Looks <paramref name="id"/> up through midx <paramref name="i"/>, or, once that midx has proved
+    /// damaged (it threw, or named an idx that lacks the id), directly in the idx files it covers:
+    /// a midx only accelerates, so its damage must not make objects unreachable.
+    /// </summary>
+    private bool TryLocateViaMidx(int i, ObjectId id, out PackEntry pack, out long offset)
+    {
+        if (Volatile.Read(ref _midxDamaged[i]) == 0)
+        {
+            try
+            {
+                if (!_midx[i].TryFind(id, out var idxName))
+                {
+                    (pack, offset) = (null!, 0);
+                    return false;
+                }
+
+                if (ByName.TryGetValue(idxName, out pack!))
+                {
+                    if (pack.Index.TryFind(id, out offset))
+                    {
+                        return true;
+                    }
+
+                    MarkDamaged(i, $"it names {idxName} for {id}, which that idx does not hold");
+                }
+
+                // A named idx without its pack is not damage, but the id may sit in another covered pack.
+            }
+            catch (CorruptObjectException e)
+            {
+                MarkDamaged(i, e.Message);
+            }
+        }
+
+        return TryLocateIn(_midxPacks[i], id, out pack, out offset);
+    }
+
+    private void MarkDamaged(int i, string reason)
+    {
+        if (Interlocked.Exchange(ref _midxDamaged[i], 1) == 0)
+        {
+            _warn?.Invoke($"{_midx[i].Path}: {reason}; searching the idx files it covers instead");
+        }
+    }
+
+    private static bool TryLocateIn(PackEntry[] packs, ObjectId id, out PackEntry pack, out long offset)
+    {
+        foreach (var p in packs)
+        {
+            if (p.Index.TryFind(id, out offset))
             {
                 pack = p;
                 return true;
             }
         }
 
-        return TryLocateUncovered(id, out pack, out offset);
+        (pack, offset) = (null!, 0);
+        return false;
     }
 
     private bool TryLocateUncovered(ObjectId id, out PackEntry pack, out long offset)

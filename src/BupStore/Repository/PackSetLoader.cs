@@ -4,17 +4,22 @@ namespace BupStore.Repository;
 
 /// <summary>
 /// Builds a <see cref="PackSet"/> from objects/pack following bup's rules (bup-format.md §5.6, §6.3,
-/// §14.15/20): a midx is used only when every idx it names exists; idx files not covered by a
-/// used midx are searched directly; the bloom is trusted for "absent" only when it has at least as
-/// many entries as the loaded indexes hold objects. Damaged midx or bloom files are skipped (they
-/// only accelerate); a damaged idx is an error, because its objects would be unreachable.
+/// §14.15/20). Which midx files are used, and so which idx they cover, is decided in one place,
+/// <see cref="MidxMaintenance.SelectIndexes"/>; idx files not covered by a midx that opened here are
+/// searched directly; the bloom is trusted for "absent" only when it has at least as many entries
+/// as the loaded indexes hold objects. Damaged midx or bloom files are skipped (they only
+/// accelerate); a damaged idx is an error, because its objects would be unreachable.
 /// </summary>
 internal static class PackSetLoader
 {
     private const string BloomName = "bup.bloom";
 
-    /// <summary>Loads the view, reusing already-open packs from <paramref name="reuse"/> by name.</summary>
-    public static PackSet Load(string packDir, Dictionary<string, PackEntry> reuse)
+    /// <summary>
+    /// Loads the view, reusing already-open packs from <paramref name="reuse"/> by name.
+    /// <paramref name="warn"/> receives the view's warnings (a midx found damaged during a lookup);
+    /// null writes them to standard error, as bup does.
+    /// </summary>
+    public static PackSet Load(string packDir, Dictionary<string, PackEntry> reuse, Action<string>? warn = null)
     {
         var signature = Signature(packDir);
         var byName = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
@@ -29,36 +34,37 @@ internal static class PackSetLoader
             byName[name] = reuse.TryGetValue(name, out var existing) ? existing : new PackEntry(PackIndex.Open(idxPath));
         }
 
-        var midx = LoadMidx(packDir, byName);
+        var midx = LoadMidx(packDir);
         var covered = new HashSet<string>(midx.SelectMany(m => m.IdxNames), StringComparer.Ordinal);
         var uncovered = byName.Values.Where(p => !covered.Contains(p.IdxName)).ToArray();
-        return new PackSet(byName, midx, uncovered, LoadBloom(packDir, byName), signature);
+        return new PackSet(byName, midx, uncovered, LoadBloom(packDir, byName), signature, warn ?? WriteWarning);
     }
 
-    private static MultiPackIndex[] LoadMidx(string packDir, Dictionary<string, PackEntry> byName)
+    /// <summary>
+    /// Opens the midx files <see cref="MidxMaintenance.SelectIndexes"/> chose, in its order (biggest
+    /// first). One that cannot be opened now (removed or damaged since) is left out, so the idx it
+    /// would have covered count as uncovered and are searched directly.
+    /// </summary>
+    private static MultiPackIndex[] LoadMidx(string packDir)
     {
-        var usable = new List<MultiPackIndex>();
-        foreach (var path in List(packDir, "*.midx"))
+        if (!Directory.Exists(packDir))
         {
-            var m = TryOpen(() => MultiPackIndex.TryOpen(path, out _));
-            if (m is null)
-            {
-                continue;
-            }
+            return [];
+        }
 
-            if (m.IdxNames.All(byName.ContainsKey))
+        var opened = new List<MultiPackIndex>();
+        foreach (var path in MidxMaintenance.SelectIndexes(packDir).MidxPaths)
+        {
+            if (TryOpen(() => MultiPackIndex.TryOpen(path, out _)) is { } m)
             {
-                usable.Add(m);
-            }
-            else
-            {
-                m.Dispose();
+                opened.Add(m);
             }
         }
 
-        // Bigger midx first: fewer searches for a typical object, as bup orders them.
-        return [.. usable.OrderByDescending(m => m.Count)];
+        return [.. opened];
     }
+
+    private static void WriteWarning(string message) => Console.Error.WriteLine("warning: " + message);
 
     private static BloomFilter? LoadBloom(string packDir, Dictionary<string, PackEntry> byName)
     {
@@ -86,7 +92,7 @@ internal static class PackSetLoader
         {
             return open();
         }
-        catch (Exception e) when (e is CorruptObjectException or IOException)
+        catch (Exception e) when (e is CorruptObjectException or IOException or UnauthorizedAccessException)
         {
             return null;
         }
