@@ -75,7 +75,7 @@ public sealed class IndexRecord
 
     /// <summary>The decoded metadata (a fresh object each call), or null when none is recorded.</summary>
     public BupMetadata? DecodeMetadata() =>
-        Metadata.Length == 0 ? null : BupMetadata.Decode(Metadata, $"index record {NameText.Display(Path)}");
+        Metadata.Length == 0 ? null : BupMetadata.Decode(Metadata, $"{IndexFile.FileName} record {NameText.Display(Path)}");
 
     /// <summary>A copy that can be changed without touching this record.</summary>
     public IndexRecord Clone() => (IndexRecord)MemberwiseClone();

@@ -1,0 +1,228 @@
+using BupBackup.Index;
+using BupBackup.Posix;
+using BupBackup.Posix.Interop;
+using BupStore.Formats;
+using BupStore.Hashsplit;
+using BupStore.Objects;
+using BupStore.Repository;
+using Microsoft.Win32.SafeHandles;
+
+namespace BupBackup.Save;
+
+/// <summary>
+/// Stores one non-directory as bup save does (cmd/save.py): fresh lstat and metadata, a regular
+/// file's content hashsplit into blobs, a symlink's target as a blob, anything else as the empty
+/// blob. A path that vanished, changed type, or cannot be read is skipped with a warning; a file
+/// whose size or times change while it is read is stored as read, with a warning, and stays
+/// marked for reading at the next save.
+/// </summary>
+/// <remarks>Thread-safe: one instance serves every worker.</remarks>
+internal sealed class FileSaver
+{
+    /// <summary>Files this large go through <see cref="StreamSplitter"/>, which hashes on every core.</summary>
+    private const long LargeFile = 16L << 20;
+
+    /// <summary>Compressed bytes a worker holds before appending them.</summary>
+    private const long PendingLimit = 8L << 20;
+
+    private readonly SharedWriter _writer;
+    private readonly IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> _hardlinks;
+    private readonly SaveStatistics _stats;
+    private readonly Action<long, byte[]>? _onProgress;
+
+    public FileSaver(SharedWriter writer, IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> hardlinks, SaveStatistics stats, Action<long, byte[]>? onProgress)
+    {
+        _writer = writer;
+        _hardlinks = hardlinks;
+        _stats = stats;
+        _onProgress = onProgress;
+    }
+
+    /// <summary>Does <paramref name="job"/>: fills in its object, metadata and updated record, or its warnings.</summary>
+    public void Save(FileJob job)
+    {
+        var record = job.Record;
+        var path = PathNames.ForSystem(record.RealPath);
+        try
+        {
+            if (Prepare(job, path) is not { } prepared)
+            {
+                return;
+            }
+
+            Store(job, path, prepared.Status, prepared.Metadata);
+        }
+        catch (Exception e) when (e is PosixException or IOException or UnauthorizedAccessException)
+        {
+            job.GitMode = GitFileMode.None;
+            job.Warnings.Add($"{NameText.Display(record.Path)}: {e.Message}");
+        }
+    }
+
+    /// <summary>lstat and metadata; null (with a warning) when the entry must be skipped.</summary>
+    private (FileStatus Status, BupMetadata Metadata)? Prepare(FileJob job, byte[] path)
+    {
+        var record = job.Record;
+        if (PosixFiles.TryLStat(path) is not { } status)
+        {
+            job.Warnings.Add($"{NameText.Display(record.Path)}: vanished since indexing, skipping.");
+            return null;
+        }
+
+        if (status.FileType != record.Status.FileType)
+        {
+            job.Warnings.Add($"{NameText.Display(record.Path)}: mode changed since indexing, skipping.");
+            return null;
+        }
+
+        return (status, Metadata(record, path, status, job.Warnings));
+    }
+
+    private static BupMetadata Metadata(IndexRecord record, byte[] path, in FileStatus status, List<string> warnings)
+    {
+        // Unchanged inode (ctime included): what the index read is still true; only atime moves.
+        if (!record.IsStale(status, checkDevice: false) && record.DecodeMetadata() is { } known)
+        {
+            known.Atime = status.Atime;
+            return known;
+        }
+
+        var fresh = MetadataReader.FromPath(path, null, normalized: true, warnings);
+        return fresh;
+    }
+
+    private void Store(FileJob job, byte[] path, FileStatus status, BupMetadata metadata)
+    {
+        var readStart = DateTimeOffset.UtcNow;
+        var changed = false;
+        (GitFileMode, ObjectId) stored;
+        switch (status.FileType)
+        {
+            case PosixFileType.Regular:
+                (stored, changed) = StoreContent(job, path, status, metadata);
+                break;
+            case PosixFileType.Symlink when metadata.SymlinkTarget is { } target:
+                stored = (GitFileMode.Symlink, _writer.Write(ObjectType.Blob, target));
+                break;
+            case PosixFileType.Symlink:
+                throw new IOException("cannot read the symlink target");
+            default:
+                // Devices, FIFOs and sockets are described by their metadata alone.
+                stored = (GitFileMode.Regular, _writer.Write(ObjectType.Blob, []));
+                break;
+        }
+
+        (job.GitMode, job.Id) = stored;
+        job.Updated = UpdatedRecord(job.Record, status, metadata, stored, changed, readStart);
+        metadata.HardlinkTarget = job.Record.Status.LinkCount > 1 && _hardlinks.TryGetValue((job.Record.Status.Device, job.Record.Status.Inode), out var t) ? t : null;
+        job.Metadata = metadata;
+    }
+
+    private ((GitFileMode, ObjectId) Stored, bool Changed) StoreContent(FileJob job, byte[] path, in FileStatus before, BupMetadata metadata)
+    {
+        var indexPath = job.Record.Path;
+        using var stream = new CountingStream(Open(path), n =>
+        {
+            _stats.AddRead(n);
+            _onProgress?.Invoke(n, indexPath);
+        });
+        var stored = before.Size >= LargeFile ? SplitLarge(stream) : SplitSmall(stream);
+        _stats.AddFileRead();
+        metadata.Size = stream.BytesRead; // bup records what it read, whatever lstat said
+        var after = PosixFiles.TryLStat(path);
+        var changed = after is not { } a || a.Inode != before.Inode || a.Size != before.Size || a.Mtime != before.Mtime
+            || a.Ctime != before.Ctime || stream.BytesRead != before.Size;
+        if (changed)
+        {
+            job.Warnings.Add($"{NameText.Display(indexPath)}: changed while being read; saved {stream.BytesRead} bytes as read.");
+        }
+
+        return (stored, changed);
+    }
+
+    private (GitFileMode, ObjectId) SplitLarge(Stream stream)
+    {
+        lock (_writer.Gate)
+        {
+            var splitter = new StreamSplitter(_writer.Writer);
+            return splitter.Split([stream]).BlobOrTree();
+        }
+    }
+
+    private (GitFileMode, ObjectId) SplitSmall(Stream stream)
+    {
+        var writer = _writer.Writer;
+        var pending = new List<PreparedObject>();
+        long pendingBytes = 0;
+        var tree = new ChunkTreeBuilder(body => Keep(writer.Prepare(ObjectType.Tree, body)));
+        var splitter = new HashSplitter();
+        while (splitter.Put(stream) is { } batch)
+        {
+            AddBatch(batch);
+        }
+
+        AddBatch(splitter.Finish());
+        var result = tree.FinishBlobOrTree();
+        _writer.AddAll(pending);
+        return result;
+
+        void AddBatch(SplitBatch batch)
+        {
+            using (batch)
+            {
+                for (var i = 0; i < batch.Chunks.Count; i++)
+                {
+                    var cut = batch.Chunks[i];
+                    tree.Add(Keep(writer.Prepare(ObjectType.Blob, batch.Data(i))), cut.Length, cut.Level);
+                }
+            }
+        }
+
+        ObjectId Keep(PreparedObject prepared)
+        {
+            pending.Add(prepared);
+            pendingBytes += prepared.Compressed?.Length ?? 0;
+            if (pendingBytes >= PendingLimit)
+            {
+                _writer.AddAll(pending);
+                pendingBytes = 0;
+            }
+
+            return prepared.Id;
+        }
+    }
+
+    /// <summary>Opens for reading without following a symlink, blocking on a FIFO, or touching atime when allowed.</summary>
+    private static FileStream Open(byte[] path)
+    {
+        const int Flags = OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.CloseOnExec;
+        int fd;
+        try
+        {
+            fd = PosixFiles.Open(path, Flags | OpenFlags.NoFollow | OpenFlags.NoAccessTime, 0, "open");
+        }
+        catch (PosixException e) when (e.Errno == Errno.EPERM)
+        {
+            // O_NOATIME needs ownership (or CAP_FOWNER): bup falls back the same way.
+            fd = PosixFiles.Open(path, Flags | OpenFlags.NoFollow, 0, "open");
+        }
+
+        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+    }
+
+    private static IndexRecord UpdatedRecord(IndexRecord old, in FileStatus status, BupMetadata metadata, (GitFileMode Mode, ObjectId Id) stored, bool changed, DateTimeOffset readStart)
+    {
+        var racyAfter = BupTimespec.FromUnixNanoseconds((readStart.ToUnixTimeMilliseconds() - 1000) * 1_000_000);
+        var racy = status.Mtime.CompareTo(racyAfter) >= 0 || status.Ctime.CompareTo(racyAfter) >= 0;
+        return new IndexRecord
+        {
+            Path = old.Path,
+            RealPath = old.RealPath,
+            Status = status,
+            Metadata = metadata.Encode(),
+            GitMode = stored.Mode,
+            Id = stored.Id,
+            Flags = (changed ? IndexFlags.None : IndexFlags.HashValid) | (racy ? IndexFlags.Racy : IndexFlags.None),
+        };
+    }
+}

@@ -1,0 +1,157 @@
+using System.Threading.Channels;
+using BupBackup.Index;
+using BupStore.Formats;
+using BupStore.Objects;
+
+namespace BupBackup.Save;
+
+/// <summary>
+/// Reads the old index once, in order, and decides for each record what the save does with it:
+/// copy it (outside the sources), reuse its object (the index vouches for it and the repository
+/// has it), or queue a job to read it. Whole valid subtrees are skipped without reading their
+/// records. The decisions go, in order, to the tree builder; jobs go to the workers at once, so
+/// reading runs ahead of tree building.
+/// </summary>
+/// <remarks>Runs on one thread; <see cref="Measure"/> is the same walk without side effects.</remarks>
+internal sealed class SaveProducer
+{
+    private readonly IndexReader _reader;
+    private readonly List<byte[]> _sources;
+    private readonly ArchiveLayout _layout;
+    private readonly SharedWriter _writer;
+    private readonly long? _smaller;
+
+    public SaveProducer(IndexReader reader, List<byte[]> sources, ArchiveLayout layout, SharedWriter writer, long? smaller)
+    {
+        _reader = reader;
+        _sources = sources;
+        _layout = layout;
+        _writer = writer;
+        _smaller = smaller;
+    }
+
+    /// <summary>Bytes and files the save will read (for the progress display).</summary>
+    public (long Bytes, long Files) Measure()
+    {
+        long bytes = 0, files = 0;
+        Walk(e =>
+        {
+            if (e.Kind == SaveEventKind.File && e.Job is not null)
+            {
+                files++;
+                bytes += e.Record.Status.FileType == PosixFileType.Regular ? e.Record.Status.Size : 0;
+            }
+        }, null);
+        return (bytes, files);
+    }
+
+    /// <summary>Posts every step to <paramref name="output"/> and every job to <paramref name="workers"/>.</summary>
+    public void Run(ChannelWriter<SaveEvent> output, SaveWorkers workers, FileSaver saver, CancellationToken cancel)
+    {
+        Exception? error = null;
+        try
+        {
+            Walk(e => output.WriteAsync(e, cancel).AsTask().GetAwaiter().GetResult(), job =>
+            {
+                var created = job ?? throw new InvalidOperationException();
+                workers.Queue(created);
+            }, saver);
+        }
+        catch (Exception e)
+        {
+            error = e;
+            throw;
+        }
+        finally
+        {
+            output.TryComplete(error);
+        }
+    }
+
+    private void Walk(Action<SaveEvent> post, Action<SaveJob>? queue, FileSaver? saver = null)
+    {
+        var cursor = new IndexCursor(_reader);
+        byte[]? source = null;
+        while (cursor.MoveNext())
+        {
+            var record = cursor.Current!;
+            if (source is not null && !PathNames.IsWithin(record.Path, source))
+            {
+                post(new SaveEvent(SaveEventKind.SourceEnd, record));
+                source = null;
+            }
+
+            if (source is null && _sources.Find(s => PathNames.IsWithin(record.Path, s)) is { } found)
+            {
+                source = found;
+                post(new SaveEvent(SaveEventKind.SourceStart, record));
+            }
+
+            if (source is not null)
+            {
+                InSource(cursor, record, post, queue, saver);
+            }
+            else if (record.IsDirectory && _sources.Exists(s => s.AsSpan().StartsWith(record.Path)))
+            {
+                post(new SaveEvent(SaveEventKind.Ancestor, record));
+            }
+            else
+            {
+                post(new SaveEvent(SaveEventKind.Copy, record));
+                cursor.SkipSubtree();
+            }
+        }
+
+        if (source is not null)
+        {
+            post(new SaveEvent(SaveEventKind.SourceEnd, IndexMerge.Synthetic("/"u8.ToArray())));
+        }
+    }
+
+    private void InSource(IndexCursor cursor, IndexRecord record, Action<SaveEvent> post, Action<SaveJob>? queue, FileSaver? saver)
+    {
+        if (record.IsDirectory)
+        {
+            if (IsStored(record) && record.GitMode == GitFileMode.Tree && _layout.Components(record.Path).Count > 1)
+            {
+                post(new SaveEvent(SaveEventKind.Reuse, record));
+                cursor.SkipSubtree();
+                return;
+            }
+
+            post(new SaveEvent(SaveEventKind.Directory, record, Queue(new DirectoryJob(record), queue)));
+            return;
+        }
+
+        if (_smaller is { } limit && record.Status.Size >= limit)
+        {
+            post(new SaveEvent(SaveEventKind.TooLarge, record));
+        }
+        else if (IsStored(record) && record.GitMode != GitFileMode.None)
+        {
+            post(new SaveEvent(SaveEventKind.File, record));
+        }
+        else
+        {
+            post(new SaveEvent(SaveEventKind.File, record, Queue(saver is null ? null : new FileJob(record, saver), queue) ?? Placeholder)); 
+        }
+    }
+
+    // Measuring posts this stand-in: a job that is never run, only counted.
+    private static readonly SaveJob Placeholder = new DirectoryJob(IndexMerge.Synthetic("/"u8.ToArray()));
+
+    private static SaveJob? Queue(SaveJob? job, Action<SaveJob>? queue)
+    {
+        if (job is not null)
+        {
+            queue?.Invoke(job);
+        }
+
+        return job;
+    }
+
+    private bool IsStored(IndexRecord record) => record.IsValid && !record.Id.IsZero && _writer.Exists(record.Id);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"save of {string.Join(", ", _sources.Select(s => NameText.Display(s)))}";
+}

@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using BupBackup.Index;
+using BupBackup.Save;
+using BupStore.Objects;
+using BupStore.Repository;
+
+namespace BupFs.Cli.Commands;
+
+/// <summary>
+/// bupfs save: store files and directories with full metadata as bup 0.33's save does, reading
+/// only what the index says changed, and commit them on a branch. Exit status 1 when something
+/// was skipped (bup's "errors encountered while saving").
+/// </summary>
+public static class SaveCommand
+{
+    private static readonly Option<string?> Name = new("--name", "-n") { Description = "the branch to save to (its previous save becomes the parent)" };
+    private static readonly Option<string?> Message = new("--message", "-m") { Description = "the first line of the commit message (default: bup save)" };
+    private static readonly Option<bool> TreeOpt = new("--tree", "-t") { Description = "print the id of the saved tree" };
+    private static readonly Option<bool> CommitOpt = new("--commit", "-c") { Description = "print the id of the commit" };
+    private static readonly Option<double?> Date = new("--date", "-d") { Description = "commit date, seconds since the epoch" };
+    private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "no progress display" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "list files read and totals; twice: every entry", Arity = ArgumentArity.Zero, AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string?> Smaller = new("--smaller") { Description = "only save files smaller than SIZE (k, m, g suffixes)" };
+    private static readonly Option<bool> Strip = new("--strip") { Description = "strip the given paths from the saved names" };
+    private static readonly Option<string?> StripPath = new("--strip-path") { Description = "strip PREFIX from the saved names" };
+    private static readonly Option<string[]> Graft = new("--graft") { Description = "save OLD as NEW: OLD=NEW (repeatable)" };
+    private static readonly Option<int> Compress = new("--compress", "-#") { Description = "zlib level 0-9 (default 1)", DefaultValueFactory = _ => 1 };
+    private static readonly Argument<string[]> Paths = new("paths") { Description = "files and directories to save", Arity = ArgumentArity.OneOrMore };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("save", "save files and directories with their metadata (as bup save)")
+        {
+            Name, Message, TreeOpt, CommitOpt, Date, Quiet, Verbose, Smaller, Strip, StripPath, Graft, Compress, Paths,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        var name = r.GetValue(Name);
+        Validate(r, name);
+        using var repo = GlobalOptions.OpenRepo(r);
+        var refName = name is null ? null : "refs/heads/" + name;
+        var parent = refName is not null && repo.Refs.TryRead(refName, out var old) ? old : ObjectId.Zero;
+        using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress) });
+        using var output = new SaveOutput(Verbosity(r), r.GetValue(Quiet));
+        using var engine = new SaveEngine(writer, IndexFile.PathIn(repo.GitDir), BuildOptions(r, repo.GitDir, output));
+        var result = engine.Run();
+        output.Finish();
+        var commit = r.GetValue(CommitOpt) || name is not null ? WriteCommit(r, writer, result.Tree, parent) : ObjectId.Zero;
+
+        // Objects must be durable before the index vouches for them or a ref points at them.
+        writer.Close();
+        engine.CommitIndex();
+        PrintIds(r, result.Tree, commit);
+        if (refName is not null)
+        {
+            repo.Refs.Update(refName, commit, parent, "bupfs save");
+        }
+
+        return Report(r, result, writer);
+    }
+
+    private static void Validate(ParseResult r, string? name)
+    {
+        if (!r.GetValue(TreeOpt) && !r.GetValue(CommitOpt) && name is null)
+        {
+            throw new CliException("use one or more of -t, -c, -n", 2);
+        }
+
+        if (r.GetValue(Strip) && r.GetValue(StripPath) is not null)
+        {
+            throw new CliException("--strip is incompatible with --strip-path", 2);
+        }
+
+        if ((r.GetValue(Graft) ?? []).Length > 0 && (r.GetValue(Strip) || r.GetValue(StripPath) is not null))
+        {
+            throw new CliException(r.GetValue(Strip) ? "--strip is incompatible with --graft" : "--strip-path is incompatible with --graft", 2);
+        }
+
+        if (name is not null && !RefNames.IsValidBranchName(name))
+        {
+            throw new CliException($"'{name}' is not a valid branch name", 2);
+        }
+    }
+
+    private static int Verbosity(ParseResult r) => r.GetResult(Verbose)?.IdentifierTokenCount ?? 0;
+
+    private static SaveOptions BuildOptions(ParseResult r, string gitDir, SaveOutput output)
+    {
+        var cwd = BupBackup.Index.PathNames.CurrentDirectory();
+        return new SaveOptions
+        {
+            Sources = [.. (r.GetValue(Paths) ?? []).Select(p => Encoding.UTF8.GetBytes(p))],
+            Strip = r.GetValue(Strip),
+            StripPath = r.GetValue(StripPath) is { } sp ? BupBackup.Index.PathNames.Normalize(Encoding.UTF8.GetBytes(sp), cwd) : null,
+            Grafts = [.. (r.GetValue(Graft) ?? []).Select(g => ParseGraft(g, cwd))],
+            Smaller = r.GetValue(Smaller) is { } s ? ParseSize(s) : null,
+            IndexOptions = new IndexOptions { RepositoryDirectory = Encoding.UTF8.GetBytes(Path.GetFullPath(gitDir)) },
+            OnStart = output.Start,
+            OnProgress = output.Progress,
+            OnEntry = output.Entry,
+            OnWarning = output.Warn,
+        };
+    }
+
+    private static GraftPoint ParseGraft(string text, byte[] cwd)
+    {
+        try
+        {
+            return GraftPoint.Parse(Encoding.UTF8.GetBytes(text), cwd);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(e.Message, 2);
+        }
+    }
+
+    /// <summary>bup's parse_num: a number with an optional k, m, g or t suffix (powers of 1024).</summary>
+    internal static long ParseSize(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        var scale = t.EndsWith('t') ? 1L << 40 : t.EndsWith('g') ? 1L << 30 : t.EndsWith('m') ? 1L << 20 : t.EndsWith('k') ? 1L << 10 : 1L;
+        var digits = scale == 1 ? t : t[..^1];
+        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? (long)(value * scale)
+            : throw new CliException($"invalid size: {text}", 2);
+    }
+
+    private static ObjectId WriteCommit(ParseResult r, ObjectWriter writer, ObjectId tree, ObjectId parent)
+    {
+        var argv = PythonRepr.List(PythonRepr.ArgvBytes(SubcommandArgs()), withPrefix: false);
+        var subject = r.GetValue(Message) ?? "bup save";
+        var message = Encoding.UTF8.GetBytes($"{subject}\n\nGenerated by command:\n{argv}\n");
+        return BupCommit.Write(writer, tree, parent, r.GetValue(Date) is { } d ? (long)Math.Truncate(d) : null, message);
+    }
+
+    /// <summary>The command line from the subcommand on, as bup records it (without the global -d/--debug).</summary>
+    private static List<string> SubcommandArgs()
+    {
+        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
+        var i = 0;
+        while (i < args.Count && args[i] != "save")
+        {
+            i += args[i] is "-d" or "--bup-dir" ? 2 : 1;
+        }
+
+        return args.Skip(i).ToList();
+    }
+
+    private static void PrintIds(ParseResult r, ObjectId tree, ObjectId commit)
+    {
+        if (r.GetValue(TreeOpt))
+        {
+            Console.Out.Write(tree + "\n");
+        }
+
+        if (r.GetValue(CommitOpt))
+        {
+            Console.Out.Write(commit + "\n");
+        }
+
+        Console.Out.Flush();
+    }
+
+    private static int Report(ParseResult r, SaveResult result, ObjectWriter writer)
+    {
+        var stats = result.Statistics;
+        if (Verbosity(r) > 0)
+        {
+            Console.Error.WriteLine(
+                $"bupfs: read {stats.BytesRead} bytes from {stats.FilesRead} files; reused {stats.FilesReused} files and {stats.DirectoriesReused} directories; "
+                + $"wrote {writer.ObjectsWritten} new objects ({writer.BytesWritten} bytes)");
+        }
+
+        if (stats.Warnings > 0)
+        {
+            Console.Error.WriteLine($"WARNING: {stats.Warnings} errors encountered while saving.");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>Progress bar, -v listing and warnings on stderr (the listing goes through stdout as bup's log lines do not).</summary>
+    private sealed class SaveOutput(int verbosity, bool quiet) : IDisposable
+    {
+        private readonly Lock _gate = new();
+        private ProgressBar? _bar;
+
+        public void Start(long bytes, long files) => _bar = new ProgressBar("Saving", bytes, quiet);
+
+        public void Progress(long bytes, byte[] path) => _bar?.Add(bytes, NameText.Display(path));
+
+        public void Entry(char status, byte[] path)
+        {
+            if (verbosity >= 2 || (verbosity == 1 && status != ' '))
+            {
+                Write($"{status} {NameText.Display(path)}");
+            }
+        }
+
+        public void Warn(string message) => Write(message);
+
+        private void Write(string line)
+        {
+            lock (_gate)
+            {
+                if (_bar is not null && !Console.IsErrorRedirected && !quiet)
+                {
+                    Console.Error.Write("\r\u001b[K");
+                }
+
+                Console.Error.WriteLine(line);
+            }
+        }
+
+        public void Finish()
+        {
+            _bar?.Dispose();
+            _bar = null;
+        }
+
+        public void Dispose() => Finish();
+    }
+}

@@ -1,0 +1,25 @@
+using BupStore.Formats;
+using BupStore.Objects;
+
+namespace BupStore.Repository;
+
+/// <summary>
+/// The commits bup split -n and bup save write (bup-format.md §12): one tree, at most one parent
+/// (the branch's previous commit), author and committer both the current user on this host at the
+/// same time in the local zone, and a message naming the command.
+/// </summary>
+public static class BupCommit
+{
+    /// <summary>
+    /// Writes the commit of <paramref name="tree"/> with <paramref name="parent"/> (zero for none),
+    /// dated <paramref name="seconds"/> since the epoch (null: now), and returns its id.
+    /// </summary>
+    public static ObjectId Write(ObjectWriter writer, ObjectId tree, ObjectId parent, long? seconds, byte[] message)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var (name, email) = Identity.Current();
+        var when = Signature.Now(name, email, seconds);
+        var commit = new Commit(tree, parent.IsZero ? [] : [parent], when, when, message);
+        return writer.Write(ObjectType.Commit, CommitCodec.Format(commit));
+    }
+}
