@@ -79,6 +79,8 @@ public static class BupCommandLine
         MidxCommand.Create(),
         BloomCommand.Create(),
         LsCommand.Create(),
+        IndexCommand.Create(),
+        SaveCommand.Create(),
         MountCommand.Create(),
         UmountCommand.Create(),
         RestoreCommand.Create(),
