@@ -5,13 +5,14 @@
 #   BupFs.Tests         the virtual filesystem without mounting (builds repos with real bup)
 #   Compat.Tests        interop with real bup 0.33 and git
 #   BupFs.Linux.Tests   real FUSE mounts (skip with a reason when /dev/fuse is absent)
+#   Mount.Tests         `bupfs mount` of real bup saves, end to end (skip when /dev/fuse is absent)
 # Exits non-zero when any test fails; the last line says "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh || exit 1
 passed=0; failed=0; skipped=0; rc=0
-for proj in tests/BupStore.Tests tests/BupBackup.Tests tests/BupFs.Tests tests/Compat.Tests tests/BupFs.Linux.Tests; do
+for proj in tests/BupStore.Tests tests/BupBackup.Tests tests/BupFs.Tests tests/Compat.Tests tests/BupFs.Linux.Tests tests/Mount.Tests; do
   [ -d "$proj" ] || continue
   echo "== $proj"
   # --no-build: scripts/build.sh already built everything in Release.

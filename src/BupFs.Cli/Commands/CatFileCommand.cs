@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
+using BupFs.Repo;
 using BupStore.Formats;
 using BupStore.Objects;
 using BupStore.Repository;
@@ -9,7 +11,9 @@ namespace BupFs.Cli.Commands;
 /// <summary>
 /// bupfs cat-file: print an object. With -t/-s/-p or a type it works like git cat-file on ids,
 /// refs and REF:path; without them it prints the raw content of a blob or commit and a readable
-/// listing of a tree.
+/// listing of a tree. An argument starting with '/' is a path of the repository view instead
+/// (/BRANCH/SAVE/path, as bup cat-file and the mount show it): the file's content is printed,
+/// reassembled from its chunks, following symlinks (-s prints its size, -e tests that it exists).
 /// </summary>
 public static class CatFileCommand
 {
@@ -17,7 +21,8 @@ public static class CatFileCommand
     private static readonly Option<bool> SizeOnly = new("-s") { Description = "print the object's size" };
     private static readonly Option<bool> Pretty = new("-p") { Description = "pretty-print the object (trees as listings)" };
     private static readonly Option<bool> Exists = new("-e") { Description = "exit 0 if the object exists, 1 if not, printing nothing" };
-    private static readonly Argument<string[]> Args = new("object") { Description = "[TYPE] ID|REF|REF:path", Arity = new ArgumentArity(1, 2) };
+    private static readonly Argument<string[]> Args = new("object") { Description = "[TYPE] ID|REF|REF:path, or /BRANCH/SAVE/path", Arity = new ArgumentArity(1, 2) };
+    private const int CopyBufferSize = 1 << 20;
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -31,6 +36,11 @@ public static class CatFileCommand
     {
         using var repo = GlobalOptions.OpenRepo(r);
         var args = r.GetValue(Args)!;
+        if (args[^1].StartsWith('/'))
+        {
+            return CatPath(r, repo, args);
+        }
+
         var id = RevParse.Resolve(repo, args[^1]);
         if (r.GetValue(Exists))
         {
@@ -59,6 +69,63 @@ public static class CatFileCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Prints a file of the repository view (git object ids never start with '/').</summary>
+    private static int CatPath(ParseResult r, Repository repo, string[] args)
+    {
+        if (args.Length == 2 || r.GetValue(TypeOnly) || r.GetValue(Pretty))
+        {
+            throw new CliException("a TYPE, -t and -p work on object ids; with a /BRANCH/SAVE/path use no option, -s or -e", 2);
+        }
+
+        var path = args[^1];
+        using var fs = new RepoFileSystem(repo);
+        if (r.GetValue(Exists))
+        {
+            return TryResolve(fs, path, out _) is null ? 0 : 1;
+        }
+
+        if (TryResolve(fs, path, out var node) is { } problem)
+        {
+            throw new CliException($"{path}: {problem}");
+        }
+
+        if (node.Kind != NodeKind.File)
+        {
+            throw new CliException(node.Kind == NodeKind.Directory ? $"{path}: is a directory" : $"{path}: is not a regular file ({node.Kind})");
+        }
+
+        using var stdout = Console.OpenStandardOutput();
+        if (r.GetValue(SizeOnly))
+        {
+            stdout.Write(Encoding.ASCII.GetBytes(node.Size.ToString(CultureInfo.InvariantCulture) + "\n"));
+            return 0;
+        }
+
+        using var content = fs.OpenRead(node.Inode);
+        content.CopyTo(stdout, CopyBufferSize);
+        return 0;
+    }
+
+    /// <summary>Resolves <paramref name="path"/> following every symlink; null, or why it does not resolve.</summary>
+    private static string? TryResolve(RepoFileSystem fs, string path, out NodeAttributes node)
+    {
+        try
+        {
+            node = fs.Resolve(Encoding.UTF8.GetBytes(path), followFinalSymlink: true);
+            return null;
+        }
+        catch (FsException e) when (e.Error is FsError.NotFound or FsError.NotDirectory or FsError.Loop)
+        {
+            node = default;
+            return e.Error switch
+            {
+                FsError.NotFound => "no such file or directory",
+                FsError.NotDirectory => "not a directory",
+                _ => "too many levels of symbolic links",
+            };
+        }
     }
 
     private static void WriteTreeListing(Stream output, List<TreeEntry> entries)

@@ -53,7 +53,11 @@ public static class MountCommand
     private static int RunForeground(ParseResult r, string repoPath, string mountPoint)
     {
         var options = BuildOptions(r);
-        var fs = new RepoFileSystem(Repository.Open(repoPath), new RepoFileSystemOptions
+
+        // The host owns the view and disposes it when the mount ends (or fails to start); the
+        // repository under it (pack files, memory-mapped indexes) is ours to close after that.
+        using var repository = Repository.Open(repoPath);
+        var fs = new RepoFileSystem(repository, new RepoFileSystemOptions
         {
             CacheSizeLimit = r.GetValue(CacheMb) << 20,
             Warning = message => Console.Error.WriteLine($"bupfs: {message}"),

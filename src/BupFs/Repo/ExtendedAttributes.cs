@@ -42,9 +42,17 @@ internal static class ExtendedAttributes
             return; // the raw value bup recorded is the better source
         }
 
-        if (PosixAclXattr.FromText(text) is { } value)
+        if (PosixAclXattr.FromText(text) is { } value && !IsMinimalAccessAcl(name, value))
         {
             attributes.Add(new ExtendedAttribute(name, value));
         }
     }
+
+    /// <summary>
+    /// True for an access ACL of only the three base entries (owner, group, other): it says no more
+    /// than the mode bits, and Linux never shows one as an attribute (bup records it anyway for
+    /// folders that only have a default ACL).
+    /// </summary>
+    private static bool IsMinimalAccessAcl(byte[] name, byte[] value) =>
+        name.AsSpan().SequenceEqual(AclAccess) && value.Length == 4 + (3 * 8);
 }

@@ -81,8 +81,14 @@ public sealed class RefStore
         return result;
     }
 
-    /// <summary>Every ref under <paramref name="prefix"/> ("refs/heads/"), loose over packed, ordered by name as git show-ref does.</summary>
-    public IReadOnlyList<(string Name, ObjectId Id)> List(string prefix)
+    /// <summary>
+    /// Every ref under <paramref name="prefix"/> ("refs/heads/"), loose over packed, ordered by name
+    /// as git show-ref does. A loose ref that cannot be used — a file name git would refuse, content
+    /// that is no object id, a symbolic ref nested too deep — is left out (together with any packed
+    /// value it hides), as <c>git for-each-ref</c> does, so one damaged file never hides the others;
+    /// <paramref name="skipped"/>, when given, receives one line per ref left out.
+    /// </summary>
+    public IReadOnlyList<(string Name, ObjectId Id)> List(string prefix, Action<string>? skipped = null)
     {
         var all = new SortedDictionary<string, ObjectId>(StringComparer.Ordinal);
         foreach (var (name, id) in ReadPacked())
@@ -99,14 +105,44 @@ public sealed class RefStore
             foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
             {
                 var name = Path.GetRelativePath(_gitDir, file).Replace('\\', '/');
-                if (!name.EndsWith(".lock", StringComparison.Ordinal) && TryRead(name, out var id))
+                if (name.EndsWith(".lock", StringComparison.Ordinal))
+                {
+                    continue; // an update in progress, not a ref
+                }
+
+                if (TryReadListed(name, skipped, out var id))
                 {
                     all[name] = id;
+                }
+                else
+                {
+                    all.Remove(name);
                 }
             }
         }
 
         return all.Select(kv => (kv.Key, kv.Value)).ToList();
+    }
+
+    /// <summary>Reads one listed loose ref; false (and one line to <paramref name="skipped"/>) if it is unusable.</summary>
+    private bool TryReadListed(string name, Action<string>? skipped, out ObjectId id)
+    {
+        id = default;
+        if (!RefNames.IsValidRefName(name))
+        {
+            skipped?.Invoke($"ignoring ref with broken name {name}");
+            return false;
+        }
+
+        try
+        {
+            return TryRead(name, out id);
+        }
+        catch (RepositoryException e)
+        {
+            skipped?.Invoke($"ignoring broken ref {name}: {e.Message}");
+            return false;
+        }
     }
 
     /// <summary>

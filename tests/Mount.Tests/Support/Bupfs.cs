@@ -1,0 +1,24 @@
+namespace Mount.Tests.Support;
+
+/// <summary>Runs the built bupfs command (bupfs.dll beside the tests), as a user would.</summary>
+internal static class Bupfs
+{
+    /// <summary>The command's assembly.</summary>
+    public static string Dll => Path.Join(AppContext.BaseDirectory, "bupfs.dll");
+
+    /// <summary>Runs <c>bupfs ARGS</c> with TZ=UTC and the given environment; never throws on a failed exit.</summary>
+    public static ProcessResult Execute(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var env = new Dictionary<string, string> { ["TZ"] = "UTC" };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            env[name] = value;
+        }
+
+        return Processes.Execute("dotnet", ["exec", Dll, .. arguments], env);
+    }
+
+    /// <summary>Runs <c>bupfs ARGS</c>; returns stdout, throws on failure.</summary>
+    public static string Run(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Execute(environment, arguments).Succeeded("bupfs " + string.Join(' ', arguments));
+}
