@@ -293,3 +293,6 @@ public abstract class SavedTreeMountTests
 
 /// <summary>The sample tree saved by real bup.</summary>
 public sealed class BupSaveMountTests(BupSavedTree tree) : SavedTreeMountTests(tree), IClassFixture<BupSavedTree>;
+
+/// <summary>The sample tree saved by bupfs itself.</summary>
+public sealed class BupfsSaveMountTests(BupfsSavedTree tree) : SavedTreeMountTests(tree), IClassFixture<BupfsSavedTree>;

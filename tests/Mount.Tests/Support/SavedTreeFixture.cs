@@ -80,3 +80,20 @@ public sealed class BupSavedTree : SavedTreeFixture
 
     internal override void Save(BupRepository repo, string source) => repo.Save(Branch, source, date: CommitTime);
 }
+
+/// <summary>The sample tree saved by <c>bupfs index</c> + <c>bupfs save</c> into a repository made by <c>bup init</c>.</summary>
+public sealed class BupfsSavedTree : SavedTreeFixture
+{
+    public BupfsSavedTree()
+        : base("bupfs-save")
+    {
+    }
+
+    public override bool KeepsXattrs => true;
+
+    internal override void Save(BupRepository repo, string source)
+    {
+        repo.Bupfs("index", source).Succeeded("bupfs index");
+        repo.Bupfs("save", "--strip", "-n", Branch, "-d", CommitTime.ToString(System.Globalization.CultureInfo.InvariantCulture), source).Succeeded("bupfs save");
+    }
+}
