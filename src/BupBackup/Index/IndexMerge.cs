@@ -13,6 +13,7 @@ namespace BupBackup.Index;
 /// <remarks>Not thread-safe; one pass at a time.</remarks>
 internal sealed class IndexMerge
 {
+    private const int BatchSize = 256;
     private readonly IndexReader? _old;
     private readonly IndexCursor? _cursor;
     private readonly IndexWriter _writer;
@@ -21,6 +22,7 @@ internal sealed class IndexMerge
     private readonly IndexOptions _options;
     private readonly IndexStatistics _stats;
     private readonly BupTimespec _racyAfter;
+    private readonly List<Step> _batch = [];
 
     public IndexMerge(IndexReader? old, IndexWriter writer, HardlinkTable links, byte[] indexRoot, IndexOptions options, IndexStatistics stats)
     {
@@ -44,56 +46,49 @@ internal sealed class IndexMerge
             _stats.Walked++;
             CatchUp(entry.IndexPath);
             var old = _cursor?.Current is { } c && c.Path.AsSpan().SequenceEqual(entry.IndexPath) ? c : null;
-            var record = Refresh(entry, old);
+            _batch.Add(Decide(entry, old));
             if (old is not null)
             {
                 _cursor!.MoveNext();
             }
 
-            if (record is null)
+            if (_batch.Count >= BatchSize)
             {
-                _writer.InvalidateAncestorsOf(entry.IndexPath);
-                continue;
+                Flush();
             }
-
-            _writer.Add(record);
-            _links.See(record);
-            _options.OnRecord?.Invoke(record.Path, record);
         }
 
         CatchUp(null);
+        Flush();
     }
 
     private void CatchUp(byte[]? limit)
     {
         while (_cursor?.Current is { } c && (limit is null || c.Path.AsSpan().SequenceCompareTo(limit) < 0))
         {
-            if (PathNames.IsWithin(c.Path, _root))
+            var deleted = PathNames.IsWithin(c.Path, _root);
+            if (deleted)
             {
                 _stats.Deleted += 1 + c.Descendants;
-                _writer.InvalidateAncestorsOf(c.Path);
-            }
-            else
-            {
-                _writer.CopySubtree(c, _old!);
             }
 
+            _batch.Add(new Step(deleted ? StepKind.Deleted : StepKind.Copy, c, default));
             _cursor.SkipSubtree();
             _cursor.MoveNext();
         }
     }
 
-    private IndexRecord? Refresh(NewEntry entry, IndexRecord? old)
+    private Step Decide(NewEntry entry, IndexRecord? old)
     {
         if (entry.IsSynthetic)
         {
-            return old is { IsSynthetic: true } ? old : Synthetic(entry.IndexPath);
+            return new Step(StepKind.Keep, old is { IsSynthetic: true } ? old : Synthetic(entry.IndexPath), entry);
         }
 
         if (old is { IsSynthetic: false } && !old.IsStale(entry.Status, _options.CheckDevice))
         {
             old.RealPath = entry.RealPath; // a tree moved under a graft keeps its records
-            return old;
+            return new Step(StepKind.Keep, old, entry);
         }
 
         if (old is null)
@@ -105,34 +100,80 @@ internal sealed class IndexMerge
             _stats.Changed++;
         }
 
-        return Fresh(entry);
+        return new Step(StepKind.Fresh, NewRecord(entry, old), entry);
     }
 
-    private IndexRecord? Fresh(NewEntry entry)
+    /// <summary>Reads the metadata the batch needs on every core, then writes the batch in order.</summary>
+    private void Flush()
     {
-        var record = new IndexRecord
+        var fresh = _batch.Where(s => s.Kind == StepKind.Fresh).ToList();
+        if (fresh.Count >= 8)
         {
-            Path = entry.IndexPath,
-            RealPath = entry.RealPath,
-            Status = entry.Status,
-            Flags = IsRacy(entry.Status) ? IndexFlags.Racy : IndexFlags.None,
-        };
+            Parallel.ForEach(fresh, ReadMetadata);
+        }
+        else
+        {
+            fresh.ForEach(ReadMetadata);
+        }
+
+        foreach (var step in _batch)
+        {
+            Apply(step);
+        }
+
+        _batch.Clear();
+    }
+
+    private void Apply(Step step)
+    {
+        switch (step.Kind)
+        {
+            case StepKind.Copy:
+                _writer.CopySubtree(step.Record, _old!);
+                return;
+            case StepKind.Deleted:
+                _writer.InvalidateAncestorsOf(step.Record.Path);
+                return;
+        }
+
+        step.Warnings?.ForEach(Warn);
+        if (step.Failed && !step.Record.IsDirectory)
+        {
+            // bup skips it; a directory stays so that its contents keep a parent.
+            _writer.InvalidateAncestorsOf(step.Record.Path);
+            return;
+        }
+
+        _writer.Add(step.Record);
+        _links.See(step.Record);
+        _options.OnRecord?.Invoke(step.Record.Path, step.Record);
+    }
+
+    private IndexRecord NewRecord(NewEntry entry, IndexRecord? old) => new()
+    {
+        // The old object stays (invalid) so that listings can tell modified from added, as bup's do.
+        Path = entry.IndexPath,
+        RealPath = entry.RealPath,
+        Status = entry.Status,
+        Flags = IsRacy(entry.Status) ? IndexFlags.Racy : IndexFlags.None,
+        GitMode = old is { IsSynthetic: false } ? old.GitMode : GitFileMode.None,
+        Id = old is { IsSynthetic: false } ? old.Id : default,
+    };
+
+    private static void ReadMetadata(Step step)
+    {
+        var warnings = new List<string>();
         try
         {
-            var warnings = new List<string>();
-            record.Metadata = MetadataReader.FromPath(PathNames.ForSystem(entry.RealPath), null, normalized: true, warnings).Encode();
-            warnings.ForEach(Warn);
+            step.Record.Metadata = MetadataReader.FromPath(PathNames.ForSystem(step.Entry.RealPath), null, normalized: true, warnings).Encode();
         }
         catch (Exception e) when (e is PosixException or IOException)
         {
-            Warn(e.Message);
-            if (!record.IsDirectory)
-            {
-                return null; // bup skips it; a directory stays so that its contents keep a parent
-            }
+            warnings.Add(e.Message);
+            step.Failed = true;
         }
 
-        return record;
+        step.Warnings = warnings;
     }
 
     private bool IsRacy(in FileStatus status) => status.Mtime.CompareTo(_racyAfter) >= 0 || status.Ctime.CompareTo(_racyAfter) >= 0;
@@ -150,6 +191,28 @@ internal sealed class IndexMerge
     {
         _stats.Warnings++;
         _options.OnWarning?.Invoke(message);
+    }
+
+    private enum StepKind
+    {
+        Copy,
+        Deleted,
+        Keep,
+        Fresh,
+    }
+
+    /// <summary>One decision of the merge, applied to the new index in order once its metadata is read.</summary>
+    private sealed class Step(StepKind kind, IndexRecord record, NewEntry entry)
+    {
+        public StepKind Kind { get; } = kind;
+
+        public IndexRecord Record { get; } = record;
+
+        public NewEntry Entry { get; } = entry;
+
+        public List<string>? Warnings { get; set; }
+
+        public bool Failed { get; set; }
     }
 
     /// <inheritdoc/>

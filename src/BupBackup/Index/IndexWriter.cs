@@ -67,7 +67,8 @@ internal sealed class IndexWriter : IDisposable
             WriteRaw(big);
         }
 
-        Count1(record);
+        // A directory's validity is final only when it closes; Close() tells its parent then.
+        Count1(record, final: !record.IsDirectory);
         if (record.IsDirectory)
         {
             _open.Add(new OpenDirectory(record, depth, name, explicitReal, offset, length, _count));
@@ -82,7 +83,7 @@ internal sealed class IndexWriter : IDisposable
     {
         Place(record);
         source.CopyTo(record.Offset, record.EncodedLength + record.SubtreeBytes, WriteRaw);
-        Count1(record);
+        Count1(record, final: true);
         _count += record.Descendants;
     }
 
@@ -116,10 +117,10 @@ internal sealed class IndexWriter : IDisposable
         }
     }
 
-    private void Count1(IndexRecord record)
+    private void Count1(IndexRecord record, bool final)
     {
         _count++;
-        if (!record.IsValid && _open.Count > 0)
+        if (final && !record.IsValid && _open.Count > 0)
         {
             _open[^1].ChildInvalid = true;
         }

@@ -19,11 +19,18 @@ namespace BupBackup.Save;
 /// <remarks>Thread-safe: one instance serves every worker.</remarks>
 internal sealed class FileSaver
 {
-    /// <summary>Files this large go through <see cref="StreamSplitter"/>, which hashes on every core.</summary>
-    private const long LargeFile = 16L << 20;
+    /// <summary>
+    /// Files of at least one put go through <see cref="StreamSplitter"/>, which hashes on every
+    /// core; smaller ones are read whole into the worker's own buffer, so that they never take the
+    /// 16 MiB pooled arrays a full put needs (the shared pool keeps several per core).
+    /// </summary>
+    private const long LargeFile = HashSplitter.ReadSize;
 
     /// <summary>Compressed bytes a worker holds before appending them.</summary>
     private const long PendingLimit = 8L << 20;
+
+    [ThreadStatic]
+    private static byte[]? _readBuffer;
 
     private readonly SharedWriter _writer;
     private readonly IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> _hardlinks;
@@ -156,9 +163,12 @@ internal sealed class FileSaver
         long pendingBytes = 0;
         var tree = new ChunkTreeBuilder(body => Keep(writer.Prepare(ObjectType.Tree, body)));
         var splitter = new HashSplitter();
-        while (splitter.Put(stream) is { } batch)
+        var buffer = _readBuffer ??= GC.AllocateUninitializedArray<byte>(HashSplitter.ReadSize);
+        int n;
+        while ((n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0)
         {
-            AddBatch(batch);
+            // Full puts of ReadSize, as bup reads, so the chunks match bup's even if the file grew.
+            AddBatch(splitter.Put(buffer.AsSpan(0, n)));
         }
 
         AddBatch(splitter.Finish());
@@ -193,21 +203,21 @@ internal sealed class FileSaver
     }
 
     /// <summary>Opens for reading without following a symlink, blocking on a FIFO, or touching atime when allowed.</summary>
-    private static FileStream Open(byte[] path)
+    private static Stream Open(byte[] path)
     {
-        const int Flags = OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.CloseOnExec;
+        var flags = OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.CloseOnExec | OpenFlags.NoFollow;
         int fd;
         try
         {
-            fd = PosixFiles.Open(path, Flags | OpenFlags.NoFollow | OpenFlags.NoAccessTime, 0, "open");
+            fd = PosixFiles.Open(path, flags | OpenFlags.NoAccessTime, 0, "open");
         }
         catch (PosixException e) when (e.Errno == Errno.EPERM)
         {
             // O_NOATIME needs ownership (or CAP_FOWNER): bup falls back the same way.
-            fd = PosixFiles.Open(path, Flags | OpenFlags.NoFollow, 0, "open");
+            fd = PosixFiles.Open(path, flags, 0, "open");
         }
 
-        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+        return new PositionalReadStream(new SafeFileHandle(fd, ownsHandle: true));
     }
 
     private static IndexRecord UpdatedRecord(IndexRecord old, in FileStatus status, BupMetadata metadata, (GitFileMode Mode, ObjectId Id) stored, bool changed, DateTimeOffset readStart)

@@ -36,6 +36,9 @@ internal sealed class SaveConsumer
         _stack = new TreeStack(writer, (path, tree) => newIndex.SetDirectoryTree(path, tree), Warn);
     }
 
+    /// <summary>True when the new index differs from the old one (something was read or a directory rebuilt).</summary>
+    public bool IndexChanged { get; private set; }
+
     /// <summary>Consumes every step and returns the root tree.</summary>
     public ObjectId Run(ChannelReader<SaveEvent> steps)
     {
@@ -106,6 +109,7 @@ internal sealed class SaveConsumer
 
     private void EnterDirectory(IndexRecord record, DirectoryJob job)
     {
+        IndexChanged = true;
         _stack.MoveTo(_layout.Components(record.Path), (component, level) =>
         {
             if (component.IndexPath is { } p && p.AsSpan().SequenceEqual(record.Path))
@@ -148,6 +152,7 @@ internal sealed class SaveConsumer
 
     private void StoreRead(IndexRecord record, FileJob job)
     {
+        IndexChanged = true;
         MoveToParent(record);
         job.Wait();
         job.Warnings.ForEach(Warn);

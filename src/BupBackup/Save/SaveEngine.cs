@@ -26,6 +26,7 @@ public sealed class SaveEngine : IDisposable
     private readonly SaveOptions _options;
     private readonly string _indexPath;
     private IndexWriter? _pendingIndex;
+    private bool _indexChanged;
     private IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> _links = new Dictionary<(ulong, ulong), byte[]>();
 
     /// <summary>A save into <paramref name="writer"/> using the index file at <paramref name="indexPath"/>.</summary>
@@ -78,6 +79,7 @@ public sealed class SaveEngine : IDisposable
         _pendingIndex = new IndexWriter(_indexPath);
         var consumer = new SaveConsumer(reader, _pendingIndex, layout, _writer, _links, _options, stats);
         var tree = Pipeline(producer, consumer, stats);
+        _indexChanged = consumer.IndexChanged;
         return new SaveResult(tree, stats);
     }
 
@@ -222,7 +224,11 @@ public sealed class SaveEngine : IDisposable
     /// </summary>
     public void CommitIndex()
     {
-        _pendingIndex?.Commit(_links);
+        if (_indexChanged)
+        {
+            _pendingIndex?.Commit(_links);
+        }
+
         _pendingIndex?.Dispose();
         _pendingIndex = null;
     }

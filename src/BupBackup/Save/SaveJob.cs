@@ -7,7 +7,8 @@ namespace BupBackup.Save;
 /// </summary>
 internal abstract class SaveJob
 {
-    private readonly ManualResetEventSlim _done = new(false);
+    // Little spinning: on two cores a spinning waiter takes time from the worker it waits for.
+    private readonly ManualResetEventSlim _done = new(false, 1);
     private Exception? _error;
 
     /// <summary>Does the work on the calling (worker) thread.</summary>

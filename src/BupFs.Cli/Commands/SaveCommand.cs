@@ -50,18 +50,24 @@ public static class SaveCommand
         using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress) });
         using var output = new SaveOutput(Verbosity(r), r.GetValue(Quiet));
         using var engine = new SaveEngine(writer, IndexFile.PathIn(repo.GitDir), BuildOptions(r, repo.GitDir, output));
+        var timing = new PhaseTimer();
         var result = engine.Run();
         output.Finish();
         var commit = r.GetValue(CommitOpt) || name is not null ? WriteCommit(r, writer, result.Tree, parent) : ObjectId.Zero;
+        timing.Mark("save");
 
         // Objects must be durable before the index vouches for them or a ref points at them.
         writer.Close();
+        timing.Mark("close packs");
         engine.CommitIndex();
+        timing.Mark("write index");
         PrintIds(r, result.Tree, commit);
         if (refName is not null)
         {
             repo.Refs.Update(refName, commit, parent, "bupfs save");
         }
+
+        timing.Mark("update ref");
 
         return Report(r, result, writer);
     }
@@ -187,7 +193,25 @@ public static class SaveCommand
         return 0;
     }
 
-    /// <summary>Progress bar, -v listing and warnings on stderr (the listing goes through stdout as bup's log lines do not).</summary>
+    /// <summary>With BUPFS_TIMING set, prints how long each phase took (for benchmarking).</summary>
+    private sealed class PhaseTimer
+    {
+        private readonly bool _enabled = Environment.GetEnvironmentVariable("BUPFS_TIMING") is { Length: > 0 };
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public void Mark(string phase)
+        {
+            if (_enabled)
+            {
+                var gc = GC.GetGCMemoryInfo();
+                Console.Error.WriteLine($"bupfs: {phase}: {_clock.Elapsed.TotalMilliseconds:F1} ms (process {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0} ms; "
+                    + $"heap {gc.HeapSizeBytes >> 20} MiB, committed {gc.TotalCommittedBytes >> 20} MiB, peak working set {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB, gen0/1/2 GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})");
+                _clock.Restart();
+            }
+        }
+    }
+
+    /// <summary>Progress bar, -v listing and warnings on stderr, as bup logs them.</summary>
     private sealed class SaveOutput(int verbosity, bool quiet) : IDisposable
     {
         private readonly Lock _gate = new();
