@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Compat.Tests.Support;
 
 namespace Compat.Tests;
@@ -98,6 +99,107 @@ public sealed class SplitCompatTests
         t.Bupfs("split", "-q", "-n", "br", file);
         Assert.Equal(first, t.Git("rev-parse", "br^").Trim());
         Assert.Contains("2023-11-14-221320\n", t.Bup("ls", "/br"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoopComputesBupsIdsWithoutARepository()
+    {
+        using var t = new BupfsTool();
+        var file = t.Write("mix", MixedData.Create(300_000, 3));
+        Assert.Equal(t.Bup("split", "--noop", "-b", file), t.Bupfs("split", "-q", "--noop", "-b", file));
+        Assert.Equal(t.Bup("split", "--noop", "-t", file), t.Bupfs("split", "-q", "--noop", "-t", file));
+        Assert.Equal(t.Bup("split", "--noop", "--keep-boundaries", "-t", file, file), t.Bupfs("split", "-q", "--noop", "--keep-boundaries", "-t", file, file));
+        Assert.Equal(string.Empty, t.Bupfs("split", "-q", "--noop", file));
+        Assert.False(Directory.Exists(t.Repo));
+    }
+
+    [Fact]
+    public void NoopStoresNothing()
+    {
+        using var t = new BupfsTool();
+        t.Bupfs("init");
+        var file = t.Write("mix", MixedData.Create(300_000, 4));
+        var tree = t.Bupfs("split", "-q", "--noop", "-t", file);
+        Assert.Equal(t.Bup("split", "--noop", "-t", file), tree);
+        Assert.Empty(Directory.GetFiles(Path.Combine(t.Repo, "objects"), "*", SearchOption.AllDirectories));
+        Assert.Throws<InvalidOperationException>(() => t.Git("cat-file", "-e", tree.Trim()));
+    }
+
+    [Fact]
+    public void CopyWritesTheDataItselfWhereBupWritesPythonReprs()
+    {
+        using var t = new BupfsTool();
+        var small = t.Write("hello", "hello\n"u8.ToArray());
+        Assert.Equal("hello\n", t.Bupfs("split", "-q", "--copy", small));
+
+        // bup 0.33.7 under Python 3 writes str(chunk), not the chunk: its manual says "write the
+        // data to stdout", which is what bupfs does. This pins the divergence as deliberate.
+        Assert.Equal("b'hello\\n'", t.Bup("split", "--copy", small));
+
+        var big = t.Write("big", MixedData.Create(3_000_000, 5));
+        Assert.Equal(Sha1(big), t.Sh($"{t.BupfsCommand} split -q --copy {big} {big} | head -c 3000000 | sha1sum").Split(' ')[0]);
+        Assert.Equal("6000000", t.Sh($"{t.BupfsCommand} split -q --copy {big} {big} | wc -c").Trim());
+        Assert.False(Directory.Exists(t.Repo));
+    }
+
+    [Fact]
+    public void GitIdsSplitObjectContentsInBupsPiecesAndTreatUnknownNamesAsEmpty()
+    {
+        using var t = new BupfsTool();
+        t.Bup("init");
+        var quirk = t.Write("quirkcat", QuirkCat());
+        var small = t.Write("small", "hello\n"u8.ToArray());
+        var mix = t.Write("mix", MixedData.Create(2_000_000, 6));
+        var ids = new[] { quirk, small, mix }.Select(f => t.Git("hash-object", "-w", f).Trim()).ToArray();
+        t.Write("ids", Encoding.ASCII.GetBytes($"{ids[0]}\nno-such-ref\n\n {ids[1]} \n{ids[2]}\n"));
+        foreach (var mode in new[] { "-b", "-t", "--keep-boundaries -t", "--noop -b" })
+        {
+            Assert.Equal(t.Sh($"bup split --git-ids {mode} < ids"), t.Sh($"{t.BupfsCommand} split -q --git-ids {mode} < ids"));
+        }
+
+        // The 64 KiB pieces matter: this content read from a file (8 MiB puts) is cut differently.
+        t.Write("quirk-id", Encoding.ASCII.GetBytes(ids[0] + "\n"));
+        Assert.NotEqual(t.Bup("split", "-b", quirk), t.Sh($"{t.BupfsCommand} split -q --git-ids -b < quirk-id"));
+
+        // Stored with -n, the branch reads back through bup as the concatenated contents.
+        t.Sh($"{t.BupfsCommand} split -q --git-ids -n gids < ids");
+        Assert.Equal(t.Sh($"cat {quirk} {small} {mix} | sha1sum"), t.Sh("bup join gids | sha1sum"));
+    }
+
+    [Theory]
+    [InlineData("--copy -b")]
+    [InlineData("--copy -t")]
+    [InlineData("--noop -c")]
+    [InlineData("--copy -n x")]
+    [InlineData("-b -t")]
+    [InlineData("--git-ids -t FILE")]
+    [InlineData("-q")]
+    public void RejectsWhatBupRejects(string options)
+    {
+        using var t = new BupfsTool();
+        t.Bup("init");
+        var file = t.Write("f", "data\n"u8.ToArray());
+        var args = options.Replace("FILE", file, StringComparison.Ordinal).Split(' ');
+        Assert.ThrowsAny<Exception>(() => t.Bup(["split", .. args]));
+        Assert.ThrowsAny<Exception>(() => t.Bupfs(["split", .. args]));
+    }
+
+    /// <summary>bup-format.md §16.1's quirkcat.bin: a zero run whose split point only a fresh search finds, then 1 MB of data.</summary>
+    private static byte[] QuirkCat()
+    {
+        var quirk = new List<byte>(new byte[32_704]);
+        foreach (var seed in new[] { "quirk-517", "quirk2-517", "quirk3-517", "quirk4-517" })
+        {
+            quirk.AddRange(SHA256.HashData(Encoding.ASCII.GetBytes(seed)));
+        }
+
+        quirk.AddRange(new byte[37_168]);
+        for (var i = 0; i < 1_000_000 / 32; i++)
+        {
+            quirk.AddRange(SHA256.HashData(Encoding.ASCII.GetBytes($"bup-test-{i}")));
+        }
+
+        return [.. quirk];
     }
 
     private static string Sha1(string path) => Convert.ToHexStringLower(SHA1.HashData(File.ReadAllBytes(path)));

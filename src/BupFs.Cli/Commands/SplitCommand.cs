@@ -7,7 +7,11 @@ using BupStore.Repository;
 
 namespace BupFs.Cli.Commands;
 
-/// <summary>bupfs split: hashsplit files or stdin into the repository, with bup split's options and output.</summary>
+/// <summary>
+/// bupfs split: hashsplit files or stdin into the repository, with bup split's options and output.
+/// --noop and --copy split without writing (no repository needed unless --git-ids); --git-ids
+/// splits the contents of objects named on stdin, read in bup's 64 KiB pieces.
+/// </summary>
 public static class SplitCommand
 {
     private static readonly Option<bool> Blobs = new("--blobs", "-b") { Description = "output one blob id per chunk" };
@@ -22,6 +26,12 @@ public static class SplitCommand
     private static readonly Option<long?> MaxPackSize = new("--max-pack-size") { Description = "close packs at this many bytes" };
     private static readonly Option<int?> MaxPackObjects = new("--max-pack-objects") { Description = "close packs at this many objects" };
     private static readonly Option<int> Compress = new("--compress", "-#") { Description = "zlib level 0-9 (default 1)", DefaultValueFactory = _ => 1 };
+    private static readonly Option<bool> Noop = new("--noop") { Description = "split the input, but store nothing (with -b/-t: print the ids it would have)" };
+    private static readonly Option<bool> Copy = new("--copy") { Description = "split the input, copy it to stdout, store nothing" };
+    private static readonly Option<bool> GitIds = new("--git-ids") { Description = "read object ids from stdin and split each object's content" };
+
+    /// <summary>bup reads objects for --git-ids through cat-file in pieces of this size, and each is one put.</summary>
+    private const int GitIdsPutSize = 65536;
     private static readonly Argument<string[]> Files = new("files") { Description = "files to split (default: stdin)", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Builds the command.</summary>
@@ -29,7 +39,7 @@ public static class SplitCommand
     {
         var command = new Command("split", "hashsplit files or stdin into the repository (as bup split)")
         {
-            Blobs, Tree, CommitOpt, Name, Date, Quiet, Verbose, KeepBoundaries, Fanout, MaxPackSize, MaxPackObjects, Compress, Files,
+            Blobs, Tree, CommitOpt, Name, Noop, Copy, Date, Quiet, Verbose, GitIds, KeepBoundaries, Fanout, MaxPackSize, MaxPackObjects, Compress, Files,
         };
         command.SetAction(Run);
         return command;
@@ -39,7 +49,14 @@ public static class SplitCommand
     {
         var name = r.GetValue(Name);
         Validate(r, name);
-        using var repo = GlobalOptions.OpenRepo(r);
+        var writing = !r.GetValue(Noop) && !r.GetValue(Copy);
+        using var repo = writing || r.GetValue(GitIds) ? GlobalOptions.OpenRepo(r) : null;
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        return writing ? SplitAndStore(r, repo!, name, stdout) : SplitWithoutStoring(r, repo, stdout);
+    }
+
+    private static int SplitAndStore(ParseResult r, Repository repo, string? name, StreamWriter stdout)
+    {
         var refName = name is null ? null : "refs/heads/" + name;
         var parent = refName is not null && repo.Refs.TryRead(refName, out var old) ? old : ObjectId.Zero;
         using var writer = repo.CreateWriter(new WriterOptions
@@ -48,8 +65,7 @@ public static class SplitCommand
             MaxPackSize = r.GetValue(MaxPackSize),
             MaxPackObjects = r.GetValue(MaxPackObjects),
         });
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        var (tree, size) = SplitInputs(r, writer, stdout);
+        var (tree, size) = SplitInputs(r, repo, writer, stdout);
         ObjectId commit = default;
         if (tree is { } t && (r.GetValue(CommitOpt) || name is not null))
         {
@@ -77,48 +93,120 @@ public static class SplitCommand
         return 0;
     }
 
-    private static void Validate(ParseResult r, string? name)
+    /// <summary>
+    /// --noop and --copy. With -b or -t the ids are computed as if stored (bup's NoOpPackWriter);
+    /// otherwise the input is only split, and with --copy written to stdout chunk by chunk. bup
+    /// 0.33 under Python 3 writes each chunk's Python repr there ("b'...'" or "&lt;memory at ...&gt;");
+    /// we write what its manual promises, the data itself.
+    /// </summary>
+    private static int SplitWithoutStoring(ParseResult r, Repository? repo, StreamWriter stdout)
     {
-        var blobs = r.GetValue(Blobs);
-        if (!blobs && !r.GetValue(Tree) && !r.GetValue(CommitOpt) && name is null)
+        if (r.GetValue(Blobs) || r.GetValue(Tree))
         {
-            throw new CliException("use one or more of -b, -t, -c, -n", 2);
+            var (tree, _) = SplitInputs(r, repo, writer: null, stdout);
+            if (tree is { } shown)
+            {
+                stdout.WriteLine(shown.ToString());
+            }
+
+            return 0;
         }
 
-        if (blobs && (r.GetValue(Tree) || r.GetValue(CommitOpt) || name is not null))
+        using var copy = r.GetValue(Copy) ? new BufferedStream(Console.OpenStandardOutput(), 1 << 20) : null;
+        using var progress = new ProgressBar("split", TotalSize(r), r.GetValue(Quiet));
+        var splitter = new HashSplitter((int)Math.Log2(r.GetValue(Fanout)));
+        foreach (var source in Inputs(r, repo))
+        {
+            while (splitter.Put(source, PutSize(r)) is { } batch)
+            {
+                Emit(batch, copy, progress);
+            }
+
+            if (r.GetValue(KeepBoundaries))
+            {
+                Emit(splitter.Finish(), copy, progress);
+            }
+        }
+
+        Emit(splitter.Finish(), copy, progress);
+        return 0;
+    }
+
+    private static void Emit(SplitBatch batch, Stream? copy, ProgressBar progress)
+    {
+        using (batch)
+        {
+            for (var i = 0; i < batch.Chunks.Count; i++)
+            {
+                copy?.Write(batch.Data(i));
+                progress.Add(batch.Chunks[i].Length);
+            }
+        }
+    }
+
+    /// <summary>bup split's option rules, with its messages.</summary>
+    private static void Validate(ParseResult r, string? name)
+    {
+        var (blobs, tree, commit, named) = (r.GetValue(Blobs), r.GetValue(Tree), r.GetValue(CommitOpt), name is not null);
+        var (noop, copy) = (r.GetValue(Noop), r.GetValue(Copy));
+        if (!blobs && !tree && !commit && !named && !noop && !copy)
+        {
+            throw new CliException("use one or more of -b, -t, -c, -n, --noop, --copy", 2);
+        }
+
+        if (copy && (blobs || tree))
+        {
+            throw new CliException("--copy is incompatible with -b, -t", 2);
+        }
+
+        if ((noop || copy) && (commit || named))
+        {
+            throw new CliException("--noop and --copy are incompatible with -c, -n", 2);
+        }
+
+        if (blobs && (tree || commit || named))
         {
             throw new CliException("-b is incompatible with -t, -c, -n", 2);
         }
 
+        if (r.GetValue(GitIds) && (r.GetValue(Files) ?? []).Length > 0)
+        {
+            throw new CliException("don't provide filenames when using --git-ids", 2);
+        }
+
+        ValidateValues(r, name);
+    }
+
+    private static void ValidateValues(ParseResult r, string? name)
+    {
         if (name is not null && !RefNames.IsValidBranchName(name))
         {
             throw new CliException($"'{name}' is not a valid branch name", 2);
         }
 
-        var fanout = r.GetValue(Fanout);
-        if (fanout < 2)
+        if (r.GetValue(Fanout) < 2)
         {
             throw new CliException("--fanout must be at least 2", 2);
         }
     }
 
-    private static (ObjectId? Tree, long Size) SplitInputs(ParseResult r, ObjectWriter writer, StreamWriter stdout)
+    /// <summary>Splits into <paramref name="writer"/> (null: ids only); the tree to report, if any, and the size.</summary>
+    private static (ObjectId? Tree, long Size) SplitInputs(ParseResult r, Repository? repo, ObjectWriter? writer, StreamWriter stdout)
     {
-        var files = r.GetValue(Files) ?? [];
-        long total = files.Length == 0 ? -1 : files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
-        using var progress = new ProgressBar("split", total, r.GetValue(Quiet));
+        using var progress = new ProgressBar("split", TotalSize(r), r.GetValue(Quiet));
         var splitter = new StreamSplitter(writer, (int)Math.Log2(r.GetValue(Fanout)))
         {
             OnBlob = r.GetValue(Blobs) ? id => stdout.WriteLine(id.ToString()) : null,
             OnProgress = n => progress.Add(n),
+            PutSize = PutSize(r),
         };
-        var result = splitter.Split(OpenInputs(files), r.GetValue(KeepBoundaries));
+        var result = splitter.Split(Inputs(r, repo), r.GetValue(KeepBoundaries));
         if (r.GetValue(Blobs))
         {
             return (null, result.Size);
         }
 
-        if (r.GetValue(Name) is null)
+        if (r.GetValue(Name) is null || writer is null)
         {
             return (result.Tree.FinishTree(), result.Size);
         }
@@ -127,6 +215,43 @@ public static class SplitCommand
         var (mode, id) = result.BlobOrTree();
         var entry = new TreeEntry(mode, NameMangling.Mangle("data"u8, mode == GitFileMode.Tree), id);
         return (writer.Write(ObjectType.Tree, TreeCodec.Format([entry])), result.Size);
+    }
+
+    private static int PutSize(ParseResult r) => r.GetValue(GitIds) ? GitIdsPutSize : HashSplitter.ReadSize;
+
+    private static long TotalSize(ParseResult r)
+    {
+        var files = r.GetValue(Files) ?? [];
+        return files.Length == 0 ? -1 : files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
+    }
+
+    private static IEnumerable<Stream> Inputs(ParseResult r, Repository? repo) =>
+        r.GetValue(GitIds) ? ObjectsNamedOnStdin(repo!) : OpenInputs(r.GetValue(Files) ?? []);
+
+    /// <summary>
+    /// --git-ids: each stdin line (trimmed) names an object whose content is one input. As with bup
+    /// 0.33, whose cat-file reader reports an unknown name as an empty object, a line naming nothing
+    /// is an empty input rather than an error.
+    /// </summary>
+    private static IEnumerable<Stream> ObjectsNamedOnStdin(Repository repo)
+    {
+        using var stdin = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8);
+        while (stdin.ReadLine() is { } line)
+        {
+            yield return new MemoryStream(TryReadObject(repo, line.Trim()) ?? [], writable: false);
+        }
+    }
+
+    private static byte[]? TryReadObject(Repository repo, string name)
+    {
+        try
+        {
+            return name.Length > 0 && repo.Objects.TryRead(RevParse.Resolve(repo, name), out var obj) ? obj.Data : null;
+        }
+        catch (RepositoryException)
+        {
+            return null;
+        }
     }
 
     private static IEnumerable<Stream> OpenInputs(string[] files)
