@@ -68,14 +68,29 @@ public sealed class MountLifecycleTests
         Assert.False(MountPointChecks.IsMounted(mount.Path));
     }
 
+    /// <summary>
+    /// auto_unmount's watchdog (fusermount3) unmounts once the killed daemon's socket closes, but
+    /// only if its open() of the mount point then fails with ENOTCONN. A kill that races the
+    /// connection teardown (the socket closes before /dev/fuse, and the open gets another answer)
+    /// leaves a stale mount instead; measured 2 in 15 under CPU load. Either way nothing may stay
+    /// that hangs, and a stale one is explained by `bupfs mount` and cleared by `bupfs umount`.
+    /// </summary>
     [Fact]
-    public void AKilledDaemonLeavesNoMountBehind()
+    public void AKilledDaemonLeavesNoLiveMountAndAStaleOneIsCleared()
     {
         using BupRepository repo = RepositoryWithOneSave(out _);
         using CliMount mount = CliMount.Start(repo);
         Assert.True(File.Exists(mount["main/latest/hello.txt"]));
         DaemonProcess.Kill(mount.DaemonPid, mount.Path);
-        Assert.True(Eventually(() => !MountPointChecks.IsMounted(mount.Path)), "auto_unmount did not remove the mount of a killed daemon; " + DaemonProcess.Describe(mount.Path));
+        Assert.True(Eventually(() => !MountPointChecks.IsMounted(mount.Path) || SysCalls.OpenDirectory(mount.Path) == Mono.Unix.Native.Errno.ENOTCONN),
+            "a killed daemon's mount is neither gone nor stale; " + DaemonProcess.Describe(mount.Path));
+        if (MountPointChecks.IsMounted(mount.Path) && Eventually(() => !MountPointChecks.IsMounted(mount.Path), TimeSpan.FromSeconds(2)) is false)
+        {
+            Assert.Contains("stale FUSE mount", repo.Bupfs("mount", repo.GitDir, mount.Path).Stderr);
+            Assert.Equal(0, repo.Bupfs("umount", mount.Path).ExitCode);
+        }
+
+        Assert.False(MountPointChecks.IsMounted(mount.Path));
     }
 
     [Fact]
@@ -119,9 +134,9 @@ public sealed class MountLifecycleTests
         return data;
     }
 
-    private static bool Eventually(Func<bool> condition)
+    private static bool Eventually(Func<bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)

@@ -137,6 +137,22 @@ public abstract class SavedTreeMountTests
     }
 
     [Fact]
+    public void TheMountShowsWhatBupFuseShows()
+    {
+        using BupFuseMount bupFuse = BupFuseMount.Start(_tree.Repo);
+        string branch = SavedTreeFixture.Branch;
+        Assert.Equal(Names(bupFuse.Path), Names(_tree.Mount.Path));
+        Assert.Equal(Names(bupFuse[branch]), Names(_tree.Mount[branch]));
+        Assert.Equal(new DirectoryInfo(bupFuse[$"{branch}/latest"]).LinkTarget, new DirectoryInfo(_tree.Mount[$"{branch}/latest"]).LinkTarget);
+
+        // bup fuse reports whole seconds, nlink 1 and no rdev; everything else it shows must agree.
+        var problems = new List<string>();
+        int compared = CompareWithBupFuse(UnixNames.Join(bupFuse.Path, $"{branch}/{_tree.SaveName}"), _tree.Saved, "", problems);
+        Assert.Empty(problems.Take(40));
+        Assert.True(compared > 2000, $"only {compared} entries compared");
+    }
+
+    [Fact]
     public void AThousandRandomReadsMatchTheSource()
     {
         var random = new Random(1234);
@@ -174,6 +190,47 @@ public abstract class SavedTreeMountTests
             Assert.Equal(expected[files[i]], results[i]);
         }
     }
+
+    /// <summary>Compares two folders recursively; returns how many entries were compared.</summary>
+    private static int CompareWithBupFuse(string reference, string ours, string relative, List<string> problems)
+    {
+        int compared = 0;
+        var left = Names(reference);
+        var right = Names(ours);
+        if (!left.SequenceEqual(right))
+        {
+            problems.Add($"{relative}/: bup fuse lists [{string.Join(", ", left.Except(right))}], bupfs [{string.Join(", ", right.Except(left))}]");
+        }
+
+        foreach (string name in left.Intersect(right))
+        {
+            string path = relative.Length == 0 ? name : relative + "/" + name;
+            Assert.Equal(0, Syscall.lstat(UnixNames.Join(reference, name), out Stat a));
+            Assert.Equal(0, Syscall.lstat(UnixNames.Join(ours, name), out Stat b));
+            var fields = new (string Field, object Expected, object Actual)[]
+            {
+                ("mode", a.st_mode, b.st_mode), ("uid", a.st_uid, b.st_uid), ("gid", a.st_gid, b.st_gid),
+                ("size", (a.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFDIR ? 0 : a.st_size, (b.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFDIR ? 0 : b.st_size),
+                ("atime", a.st_atime, b.st_atime), ("mtime", a.st_mtime, b.st_mtime), ("ctime", a.st_ctime, b.st_ctime),
+            };
+            problems.AddRange(fields.Where(f => !f.Expected.Equals(f.Actual)).Select(f => $"{path}: {f.Field} bup fuse {f.Expected}, bupfs {f.Actual}"));
+            if ((a.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFLNK && Mono.Unix.UnixPath.ReadLink(UnixNames.Join(reference, name)) != Mono.Unix.UnixPath.ReadLink(UnixNames.Join(ours, name)))
+            {
+                problems.Add($"{path}: symlink targets differ");
+            }
+
+            compared++;
+            if ((a.st_mode & FilePermissions.S_IFMT) == FilePermissions.S_IFDIR)
+            {
+                compared += CompareWithBupFuse(UnixNames.Join(reference, name), UnixNames.Join(ours, name), path, problems);
+            }
+        }
+
+        return compared;
+    }
+
+    private static List<string> Names(string folder) =>
+        [.. new Mono.Unix.UnixDirectoryInfo(folder).GetFileSystemEntries().Select(e => e.Name).Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// The save's folder shows the commit's time (author date) for all three times, as bup fuse
