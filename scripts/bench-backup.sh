@@ -17,9 +17,12 @@
 #   4. restore the latest save into an empty dir (MB/s), then checked with diff -r (untimed)
 # Peak RSS of every step comes from GNU time (/usr/bin/time). bup and bupfs index before each
 # save (their save reads the index), and that indexing is part of the timed step.
-# bupfs steps run once `bupfs index`, `save` and `restore` exist; until then they are skipped.
+# bupfs steps run once `bupfs save` (and `restore`) exist; until then they are skipped (restore
+# then reads bup's repository, which bupfs also reads).
 # Must run as root (drop_caches). Everything lives in one temp dir under ${BENCH_TMP:-/tmp},
 # removed at exit. Results are recorded in docs/benchmarks.md.
+# Before each step it waits up to $BENCH_QUIET_WAIT s (default 120, 5 with --quick) for the
+# machine to be idle, and reports the CPU other processes used during each step ("others").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench/common.sh
@@ -30,8 +33,8 @@ while [ $# -gt 0 ]; do
     --large-mb) large_mb=$2; shift ;;
     --large-files) large_files=$2; shift ;;
     --tree-count) tree_count=$2; shift ;;
-    --quick) large_mb=60 tree_count=1000 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --quick) large_mb=60 tree_count=1000 BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-5} ;;
+    -h|--help) awk 'NR > 1 && /^set / { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "bench-backup: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -39,7 +42,7 @@ done
 
 STEPS=(first unchanged changed restore)
 ALL_TOOLS=(bupfs bup borg restic)
-declare -A FIG RSS OK   # FIG[step,tool]: seconds; RSS[step,tool]: MiB; OK[tool]: restore check
+declare -A FIG RSS OTH OK   # [step,tool]: seconds, peak RSS MiB, others' CPU s; OK[tool]: restore check
 
 # has_bupfs COMMAND: whether the installed bupfs has COMMAND yet (other engineers add them).
 has_bupfs() { bupfs --help 2>/dev/null | grep -qE "^  $1( |\$)"; }
@@ -96,9 +99,8 @@ restore_cmd() {
 # step STEP TOOL CMD: time CMD (plus a final sync) cold, record seconds and peak RSS.
 step() {
   timed bash -c "$3 >/dev/null && sync"
-  FIG[$1,$2]=$T
-  RSS[$1,$2]=$RSS_MB
-  printf '  %-9s %-7s %8.2f s  %6d MiB\n' "$1" "$2" "$T" "$RSS_MB"
+  FIG[$1,$2]=$T RSS[$1,$2]=$RSS_MB OTH[$1,$2]=$OTHERS
+  printf '  %-9s %-7s %8.2f s  %6d MiB  others %5.1f cpu-s\n' "$1" "$2" "$T" "$RSS_MB" "$OTHERS"
 }
 
 run_saves() {
@@ -125,19 +127,19 @@ report() {
   local t x label from
   for t in "${TOOLS[@]}"; do
     x=-; [ "$t" != bupfs ] && [ "$BUPFS_SAVE" = 1 ] && x=$(ratio "${FIG[first,$t]}" "${FIG[first,bupfs]}")
-    row "first save ${DATA_MB} MB" "$t" "$(rate "$DATA_MB" "${FIG[first,$t]}") MB/s" "$x"
+    row "first save ${DATA_MB} MB" "$t" "$(rate "$DATA_MB" "${FIG[first,$t]}") MB/s" "$x" "${OTH[first,$t]}"
   done
   for label in unchanged changed; do
     for t in "${TOOLS[@]}"; do
       x=-; [ "$t" != bupfs ] && [ "$BUPFS_SAVE" = 1 ] && x=$(ratio "${FIG[$label,$t]}" "${FIG[$label,bupfs]}")
-      row "$([ $label = changed ] && echo "save after 1% ($CHANGED files) changed" || echo "save, nothing changed")" "$t" "$(fmt "${FIG[$label,$t]}") s" "$x"
+      row "$([ $label = changed ] && echo "save after 1% ($CHANGED files) changed" || echo "save, nothing changed")" "$t" "$(fmt "${FIG[$label,$t]}") s" "$x" "${OTH[$label,$t]}"
     done
   done
   for t in "${ALL_TOOLS[@]}"; do
     [ -n "${FIG[restore,$t]:-}" ] || continue
     x=-; [ "$t" != bupfs ] && [ "$BUPFS_RESTORE" = 1 ] && x=$(ratio "${FIG[restore,$t]}" "${FIG[restore,bupfs]}")
     from=""; [ "$t" = bupfs ] && [ "$BUPFS_SAVE" != 1 ] && from=", bup's repo"
-    row "restore latest (${OK[$t]}$from)" "$t" "$(rate "$DATA_MB" "${FIG[restore,$t]}") MB/s" "$x"
+    row "restore latest (${OK[$t]}$from)" "$t" "$(rate "$DATA_MB" "${FIG[restore,$t]}") MB/s" "$x" "${OTH[restore,$t]}"
   done
   for t in "${ALL_TOOLS[@]}"; do
     local peak=0 s
@@ -148,7 +150,7 @@ report() {
     row "repository size, 3 saves" "$t" "$(du -sb "$BENCH_WORK/repo-$t" | awk '{ printf "%.1f MB", $1 / 1e6 }')" -
   done
   print_table "bupfs save/restore vs bup, borg (lz4, no encryption), restic: ${DATA_MB} MB, ${NFILES} files ($(date -u +%F), $(nproc) cores)"
-  echo "  (bupfs x: how many times faster bupfs is)"
+  echo "  (bupfs x: how many times faster bupfs is; others: CPU seconds other processes used meanwhile)"
 }
 
 # targets: issue 5's goals, each MET or MISSED.

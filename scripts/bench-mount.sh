@@ -15,6 +15,8 @@
 #
 # Must run as root (drop_caches, mounts). Data, repositories and mountpoints live in one temp
 # dir under ${BENCH_TMP:-/tmp}, removed at exit. Results are recorded in docs/benchmarks.md.
+# Before each step it waits up to $BENCH_QUIET_WAIT s (default 120, 5 with --quick) for the
+# machine to be idle, and reports the CPU other processes used during each step ("others").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench/common.sh
@@ -27,9 +29,9 @@ while [ $# -gt 0 ]; do
     --reads) reads=$2; shift ;;
     --big) big=1 ;;
     --big-mb) big_mb=$2; shift ;;
-    --quick) file_mb=40 tree_count=1000 reads=200 big_mb=400 ;;
+    --quick) file_mb=40 tree_count=1000 reads=200 big_mb=400 BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-5} ;;
     --bupfs-args) bupfs_args=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^set / { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "bench-mount: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -37,6 +39,7 @@ done
 
 TOOLS=(bupfs bup borg restic)
 declare -A SEQ WALK RAND DIGEST   # per tool: MB/s, seconds, reads/s, digest of the random reads
+declare -A SEQ_O WALK_O RAND_O    # per tool: CPU seconds other processes took during that step
 BUPFS_HWM=0                       # peak RSS (MiB) of any bupfs mount process of this run
 
 # make_data: one mixed file and one small-file tree, saved once by each peer. bupfs mounts the
@@ -93,36 +96,29 @@ release() {
   unmount "$MNT" "$PID"
 }
 
-# elapsed CMD...: wall seconds of CMD started cold, into T.
-elapsed() {
-  local s e
-  drop_caches
-  s=$(date +%s.%N); "$@"; e=$(date +%s.%N)
-  T=$(echo "$e - $s" | bc -l)
-}
-
 measure_seq() {
   mount_fresh "$1"
-  elapsed cat "$ROOT/mix.bin" > /dev/null
-  SEQ[$1]=$(rate "$file_mb" "$T")
+  timed --server "$PID" cat "$ROOT/mix.bin" > /dev/null
+  SEQ[$1]=$(rate "$file_mb" "$T") SEQ_O[$1]=$OTHERS
   release "$1"
 }
 
 # The walk asks find for size, mode and mtime of every entry, so every entry is stat'ed.
 measure_walk() {
   mount_fresh "$1"
-  elapsed find "$ROOT/tree" -printf '%s %m %T@\n' > "$BENCH_WORK/walk-$1.txt"
-  WALK[$1]=$T
+  timed --server "$PID" find "$ROOT/tree" -printf '%s %m %T@\n' > "$BENCH_WORK/walk-$1.txt"
+  WALK[$1]=$T WALK_O[$1]=$OTHERS
   WALK_ENTRIES[$1]=$(wc -l < "$BENCH_WORK/walk-$1.txt")
   release "$1"
 }
 
+# The rate is randread.py's own (reads only); the timing around it only measures the noise.
 measure_random() {
   local out
   mount_fresh "$1"
-  drop_caches
-  out=$(python3 scripts/bench/randread.py "$ROOT/mix.bin" "$reads" 1)
-  RAND[$1]=${out% *}
+  timed --server "$PID" python3 scripts/bench/randread.py "$ROOT/mix.bin" "$reads" 1 > "$BENCH_WORK/rand.out"
+  out=$(cat "$BENCH_WORK/rand.out")
+  RAND[$1]=${out% *} RAND_O[$1]=$OTHERS
   DIGEST[$1]=${out#* }
   release "$1"
 }
@@ -131,8 +127,8 @@ measure_random() {
 measure_join() {
   local blob
   blob=$(git --git-dir="$BUP_DIR" ls-tree bench | awk -F'\t' '$2 == "mix.bin" || $2 == "mix.bin.bup" { print $2 }')
-  elapsed bupfs -d "$BUP_DIR" join "bench:$blob" > /dev/null
-  JOIN=$(rate "$file_mb" "$T")
+  timed bupfs -d "$BUP_DIR" join "bench:$blob" > /dev/null
+  JOIN=$(rate "$file_mb" "$T") JOIN_O=$OTHERS
 }
 
 # measure_big: peak RSS of bupfs mount while cat reads a big file (saved by bup into the same
@@ -146,8 +142,8 @@ measure_big() {
   bup save -q -n big --strip "$big"
   rm -f "$big/big.bin"
   mount_fresh bupfs
-  elapsed cat "$MNT/big/latest/big.bin" > /dev/null
-  BIG_RATE=$(rate "$big_mb" "$T")
+  timed --server "$PID" cat "$MNT/big/latest/big.bin" > /dev/null
+  BIG_RATE=$(rate "$big_mb" "$T") BIG_O=$OTHERS
   release bupfs
   BIG_HWM=$LAST_HWM
   BIG_SPLIT=$LAST_SPLIT
@@ -157,21 +153,22 @@ report() {
   local t x
   for t in "${TOOLS[@]}"; do
     x=-; [ "$t" != bupfs ] && x=$(ratio "${SEQ[bupfs]}" "${SEQ[$t]}")
-    row "cold sequential read ${file_mb} MB" "$t" "${SEQ[$t]} MB/s" "$x"
+    row "cold sequential read ${file_mb} MB" "$t" "${SEQ[$t]} MB/s" "$x" "${SEQ_O[$t]}"
   done
-  row "cold sequential read ${file_mb} MB" "join" "$JOIN MB/s" "$(ratio "${SEQ[bupfs]}" "$JOIN")"
+  row "cold sequential read ${file_mb} MB" "join" "$JOIN MB/s" "$(ratio "${SEQ[bupfs]}" "$JOIN")" "$JOIN_O"
   for t in "${TOOLS[@]}"; do
     x=-; [ "$t" != bupfs ] && x=$(ratio "${WALK[$t]}" "${WALK[bupfs]}")
-    row "walk+stat ${WALK_ENTRIES[$t]} entries" "$t" "$(printf '%.3f' "${WALK[$t]}") s" "$x"
+    row "walk+stat ${WALK_ENTRIES[$t]} entries" "$t" "$(printf '%.3f' "${WALK[$t]}") s" "$x" "${WALK_O[$t]}"
   done
   for t in "${TOOLS[@]}"; do
     x=-; [ "$t" != bupfs ] && x=$(ratio "${RAND[bupfs]}" "${RAND[$t]}")
-    row "random 4 KiB reads ($reads)" "$t" "${RAND[$t]} /s" "$x"
+    row "random 4 KiB reads ($reads)" "$t" "${RAND[$t]} /s" "$x" "${RAND_O[$t]}"
   done
   row "peak RSS of the mount, steps above" bupfs "$HWM_MAIN MiB" -
-  [ "$big" = 1 ] && row "read ${big_mb} MB: rate, peak RSS" bupfs "$BIG_RATE MB/s $BIG_HWM MiB" -
+  [ "$big" = 1 ] && row "read ${big_mb} MB: rate, peak RSS" bupfs "$BIG_RATE MB/s $BIG_HWM MiB" - "$BIG_O"
   print_table "bupfs mount vs bup fuse, borg mount, restic mount ($(date -u +%F), $(nproc) cores)"
-  echo "  (bupfs x: how many times faster bupfs is; for the join row, mount rate / join rate)"
+  echo "  (bupfs x: how many times faster bupfs is; for the join row, mount rate / join rate;"
+  echo "   others: CPU seconds used meanwhile by processes other than the reader and the mount)"
   [ "$big" = 1 ] && echo "  (bupfs RSS after the ${big_mb} MB read: $BIG_SPLIT)"
   return 0
 }

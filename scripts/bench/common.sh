@@ -23,7 +23,10 @@ bench_setup() {
   "$BENCH_ROOT/scripts/install-bench-deps.sh"
   dotnet build "$BENCH_ROOT/benchmarks/BenchData" -c Release -v quiet -nologo >/dev/null
   command -v bupfs >/dev/null || "$BENCH_ROOT/scripts/build.sh" >/dev/null
+  BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
   BENCH_WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/$1.XXXXXX")
+  echo "$1: bupfs $(bupfs --version) at $(git -C "$BENCH_ROOT" rev-parse --short HEAD), $(nproc) cores," \
+    "$(free -g | awk '/^Mem/ { print $2 }') GiB RAM, $(bup --version | head -1) / $(borg --version) / $(restic version | cut -d' ' -f1-2)"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
   bench_peer_env
@@ -54,21 +57,55 @@ drop_caches() {
   echo 3 > /proc/sys/vm/drop_caches
 }
 
+# The machine may be shared (other builds and tests): each step first waits for it to be quiet,
+# and records how much CPU other processes took while it ran ("others"), so noise shows.
+BENCH_HZ=$(getconf CLK_TCK)
+BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-}   # default set in bench_setup (--quick waits less)
+
+# busy_ticks: CPU ticks spent by the whole machine so far (all but idle and iowait).
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+# proc_ticks PID...: user+system ticks of those processes (a mount server is not our child).
+proc_ticks() {
+  local p sum=0 t
+  for p in "$@"; do
+    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }') || t=0
+    sum=$((sum + ${t:-0}))
+  done
+  echo "$sum"
+}
+
+# wait_quiet: until everything else uses under 0.3 CPU over a second, or $BENCH_QUIET_WAIT s
+# (default 120; 5 with --quick, whose figures only show that the script works).
+wait_quiet() {
+  local waited=0 b0 b1
+  while [ "$waited" -lt "$BENCH_QUIET_WAIT" ]; do
+    b0=$(busy_ticks); sleep 1; b1=$(busy_ticks); waited=$((waited + 1))
+    [ $(((b1 - b0) * 10)) -lt $((BENCH_HZ * 3)) ] && return 0
+  done
+  echo "  (machine still busy after ${BENCH_QUIET_WAIT}s; timing anyway)" >&2
+}
+
 # gen_mix FILE SIZE_MB SEED / gen_tree DIR COUNT SEED: deterministic data (benchmarks/BenchData).
 gen_mix() { dotnet "$BENCH_ROOT/benchmarks/BenchData/bin/Release/net10.0/BenchData.dll" "$1" "$2" "$3"; }
 gen_tree() { dotnet "$BENCH_ROOT/benchmarks/BenchData/bin/Release/net10.0/BenchData.dll" --tree "$1" "$2" "$3"; }
 
-# timed CMD...: runs CMD cold (after drop_caches) and sets T (wall seconds) and RSS_MB (peak
-# resident set of CMD and its children, from GNU time). Output goes to $BENCH_WORK/last.out/.err.
+# timed [--server PID] CMD...: runs CMD cold (drop_caches, quiet machine) and sets T (wall
+# seconds), RSS_MB (peak resident set of CMD and its children, from GNU time) and OTHERS
+# (CPU seconds of every process but CMD and the server PID, e.g. a FUSE mount, meanwhile).
+# CMD's stdout is this function's; its stderr goes to $BENCH_WORK/last.err.
 timed() {
-  local s e
+  local server=() s e b0 b1 p0 p1 own
+  if [ "$1" = --server ]; then server=("$2"); shift 2; fi
   drop_caches
-  s=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$BENCH_WORK/last.rss" "$@" > "$BENCH_WORK/last.out" 2> "$BENCH_WORK/last.err" || {
+  wait_quiet
+  p0=$(proc_ticks "${server[@]}"); b0=$(busy_ticks); s=$(date +%s.%N)
+  /usr/bin/time -f '%M %U %S' -o "$BENCH_WORK/last.time" "$@" 2> "$BENCH_WORK/last.err" || {
     echo "bench: failed: $*" >&2; tail -n 20 "$BENCH_WORK/last.err" >&2; return 1; }
-  e=$(date +%s.%N)
+  e=$(date +%s.%N); b1=$(busy_ticks); p1=$(proc_ticks "${server[@]}")
   T=$(echo "$e - $s" | bc -l)
-  RSS_MB=$(( $(tail -n 1 "$BENCH_WORK/last.rss") / 1024 ))
+  read -r RSS_MB own <<< "$(tail -n 1 "$BENCH_WORK/last.time" | awk '{ print int($1 / 1024), $2 + $3 }')"
+  OTHERS=$(echo "o = ($b1 - $b0 - ($p1 - $p0)) / $BENCH_HZ - $own; if (o < 0) o = 0; o" | bc -l)
 }
 
 # wait_mounted MOUNTPOINT PID: until the FUSE mount is live (or the process died: error).
@@ -99,18 +136,20 @@ rate() { echo "scale=1; $1 / $2" | bc -l; }
 ratio() { if [ -n "$1" ] && [ -n "$2" ]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo -; fi; }
 fmt() { printf '%.2f' "$1"; }
 
-# row STEP TOOL FIGURE RATIO: one line of the result table.
-row() { BENCH_ROWS+=("$1|$2|$3|$4"); }
+# row STEP TOOL FIGURE RATIO [OTHERS]: one line of the result table.
+row() { BENCH_ROWS+=("$1|$2|$3|$4|${5:-}"); }
 
-# print_table TITLE: the table, with "bupfs x" = how many times faster bupfs is than that tool.
+# print_table TITLE: the table, with "bupfs x" = how many times faster bupfs is than that tool
+# and "others" = CPU seconds other processes used during that measurement.
 print_table() {
-  local r
+  local r step tool figure x others
   echo
   echo "== $1"
-  printf '%-34s %-8s %18s %9s\n' "step" "tool" "figure" "bupfs x"
+  printf '%-36s %-7s %19s %8s %7s\n' "step" "tool" "figure" "bupfs x" "others"
   for r in "${BENCH_ROWS[@]}"; do
-    IFS='|' read -r step tool figure x <<< "$r"
-    printf '%-34s %-8s %18s %9s\n' "$step" "$tool" "$figure" "$x"
+    IFS='|' read -r step tool figure x others <<< "$r"
+    [ -n "$others" ] && others=$(printf '%.1f' "$others")
+    printf '%-36s %-7s %19s %8s %7s\n' "$step" "$tool" "$figure" "$x" "$others"
   done
 }
 
