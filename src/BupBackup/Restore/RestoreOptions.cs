@@ -20,13 +20,13 @@ public sealed class RestoreOptions
     /// <summary>Where the -v lines go (one '/'-prefixed path per line, raw bytes); null: nowhere.</summary>
     public Stream? Listing { get; init; }
 
-    /// <summary>Receives each error, one line (a path that cannot be restored, a repository problem); may be called from several threads.</summary>
+    /// <summary>Receives each error, one line (a path that cannot be restored, a repository problem); called from one thread at a time, not always the caller's.</summary>
     public Action<string>? Error { get; init; }
 
-    /// <summary>Receives each warning that is not an error (e.g. a socket left out of a tar stream).</summary>
+    /// <summary>Receives each warning that is not an error (e.g. a socket left out of a tar stream); called as <see cref="Error"/> is.</summary>
     public Action<string>? Warning { get; init; }
 
-    /// <summary>Receives the running count of restored entries (often; the receiver throttles); may be called from several threads.</summary>
+    /// <summary>Receives the running count of restored entries (often; the receiver throttles), from the walking thread.</summary>
     public Action<long>? Progress { get; init; }
 
     /// <summary>Threads writing file content in a restore to disk (1: the walking thread does everything). Default: the core count, at most 4.</summary>

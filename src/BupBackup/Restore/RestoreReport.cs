@@ -6,7 +6,7 @@ namespace BupBackup.Restore;
 internal sealed class RestoreReport
 {
     private readonly RestoreOptions _options;
-    private readonly object _listingLock = new();
+    private readonly object _outputLock = new();
     private long _restored;
     private int _errors;
 
@@ -29,7 +29,10 @@ internal sealed class RestoreReport
     public void Error(string message)
     {
         Interlocked.Increment(ref _errors);
-        _options.Error?.Invoke(message);
+        lock (_outputLock)
+        {
+            _options.Error?.Invoke(message);
+        }
     }
 
     /// <summary>Reports an error about <paramref name="relativePath"/>.</summary>
@@ -37,7 +40,13 @@ internal sealed class RestoreReport
         Error($"{NameText.Display(relativePath)}: {message}");
 
     /// <summary>Reports a problem that is not an error.</summary>
-    public void Warning(string message) => _options.Warning?.Invoke(message);
+    public void Warning(string message)
+    {
+        lock (_outputLock)
+        {
+            _options.Warning?.Invoke(message);
+        }
+    }
 
     /// <summary>Writes one -v line: '/', the path, a suffix, newline.</summary>
     public void List(int level, ReadOnlySpan<byte> relativePath, ReadOnlySpan<byte> suffix)
@@ -47,7 +56,7 @@ internal sealed class RestoreReport
             return;
         }
 
-        lock (_listingLock)
+        lock (_outputLock)
         {
             listing.WriteByte((byte)'/');
             listing.Write(relativePath);

@@ -48,6 +48,7 @@ internal sealed class RestoreWalker
         try
         {
             RestoreResolved(request, top);
+            _sink.Drain();
         }
         finally
         {
@@ -71,13 +72,18 @@ internal sealed class RestoreWalker
         {
             var self = MakeItem(top, []);
             var entries = _fs.ReadDirectory(top.Inode);
-            if (request.Mode == RestorePathMode.ContentsAndSelf)
+            if (request.Mode == RestorePathMode.Contents)
             {
-                _sink.BeginDirectory(self);
+                VisitEntries(self, entries, 0);
+                return;
             }
 
-            VisitEntries(self, entries, 0);
-            if (request.Mode == RestorePathMode.ContentsAndSelf)
+            _sink.BeginDirectory(self);
+            try
+            {
+                VisitEntries(self, entries, 0);
+            }
+            finally
             {
                 _sink.EndDirectory(self);
             }
@@ -119,9 +125,15 @@ internal sealed class RestoreWalker
         // Listed before it is created: a tree that cannot be read leaves nothing behind.
         var entries = _fs.ReadDirectory(directory.Inode);
         _sink.BeginDirectory(directory);
-        _report.Count();
-        VisitEntries(directory, entries, depth + 1);
-        _sink.EndDirectory(directory);
+        try
+        {
+            _report.Count();
+            VisitEntries(directory, entries, depth + 1);
+        }
+        finally
+        {
+            _sink.EndDirectory(directory);
+        }
     }
 
     private void VisitEntries(RestoreItem directory, IReadOnlyList<DirectoryEntry> entries, int depth)
@@ -169,7 +181,7 @@ internal sealed class RestoreWalker
         _report.List(2, item.RelativePath, item.Kind == NodeKind.Symlink ? [.. "@ -> "u8, .. target] : []);
         if (!_hardlinks.TryLink(item, _sink))
         {
-            _sink.Write(item, () => _fs.OpenRead(item.Inode));
+            _sink.Write(item, () => new PacedStream(_fs.OpenRead(item.Inode)));
             _hardlinks.Remember(item);
         }
 

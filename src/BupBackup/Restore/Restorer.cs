@@ -24,6 +24,11 @@ namespace BupBackup.Restore;
 /// </remarks>
 public sealed class Restorer : IDisposable
 {
+    // Content streams through once, so the view's cache only needs listings, chunk trees and the
+    // read-ahead windows of the files being written; more just keeps dead chunks alive (see PacedStream).
+    private const long CacheBytes = 16L * 1024 * 1024;
+    private const long ReadAheadBytes = 2L * 1024 * 1024;
+
     private readonly RepoFileSystem _fs;
     private readonly RestoreOptions _options;
     private RestoreReport? _report;
@@ -33,7 +38,7 @@ public sealed class Restorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(repository);
         _options = options ?? new RestoreOptions();
-        _fs = new RepoFileSystem(repository, new RepoFileSystemOptions { Warning = OnViewProblem });
+        _fs = new RepoFileSystem(repository, new RepoFileSystemOptions { Warning = OnViewProblem, CacheSizeLimit = CacheBytes, ReadAheadBytes = ReadAheadBytes });
     }
 
     /// <summary>
@@ -47,7 +52,8 @@ public sealed class Restorer : IDisposable
         ArgumentNullException.ThrowIfNull(paths);
         MakeDirectories(destination);
         var report = new RestoreReport(_options);
-        return Run(paths, new DiskSink(destination, _options, report), report);
+        using var sink = new DiskSink(destination, _options, report);
+        return Run(paths, sink, report);
     }
 
     /// <summary>Writes <paramref name="paths"/> as one pax archive to <paramref name="output"/> (left open).</summary>

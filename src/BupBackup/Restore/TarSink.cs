@@ -67,7 +67,17 @@ internal sealed class TarSink : IRestoreSink
     }
 
     /// <inheritdoc/>
+    public void Drain()
+    {
+    }
+
+    /// <inheritdoc/>
     public void Complete() => Emit(null);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
 
     // A member whose content failed is padded and reported; a failing output (the reader went away)
     // ends the whole restore, since nothing more can reach it.
