@@ -3,7 +3,7 @@ using BupBackup.Posix;
 namespace BupBackup.Restore;
 
 /// <summary>How <see cref="Restorer"/> restores, and where it reports.</summary>
-public sealed class RestoreOptions
+public sealed record RestoreOptions
 {
     /// <summary>bup's --numeric-ids: restore the recorded uid/gid (and numeric ACLs) rather than looking up the recorded names.</summary>
     public bool NumericIds { get; init; }

@@ -1,0 +1,174 @@
+using System.Text;
+using BupBackup.Restore;
+using BupStore.Formats;
+using BupStore.Objects;
+using BupStore.Repository;
+using Mono.Unix.Native;
+
+namespace BupBackup.Tests.Restore;
+
+/// <summary>Owners, an existing destination, entries without metadata and damaged content, on synthetic saves.</summary>
+public sealed class RestoreBehaviourTests : IDisposable
+{
+    private readonly TempDirectory _scratch = new("restore-behaviour");
+    private readonly List<string> _errors = [];
+
+    private string RepoPath => Path.Combine(_scratch.Path, "repo");
+
+    private string Dest => Path.Combine(_scratch.Path, "dest");
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RecordedNamesWinOverRecordedIdsUnlessNumericIds(bool numericIds)
+    {
+        SkipUnlessRoot();
+        var (nobody, nogroup) = (Getpwnam("nobody"), Getgrnam("nogroup"));
+        var record = SyntheticRepository.File(1);
+        (record.Uid, record.Gid, record.User, record.Group) = (4242, 4343, "nobody"u8.ToArray(), "nogroup"u8.ToArray());
+        SaveRoot(s => s.Tree(s.Bupm(SyntheticRepository.Directory(), ("f", record)), Regular("f", s.Blob("x"))));
+
+        Restore(new RestoreOptions { NumericIds = numericIds, RestoreOwners = true }, "/b/latest/");
+
+        var stat = LStat("f");
+        Assert.Equal(numericIds ? (4242u, 4343u) : (nobody, nogroup), (stat.st_uid, stat.st_gid));
+    }
+
+    [Fact]
+    public void WithoutRestoreOwnersTheOwnerIsTheRestorer()
+    {
+        var record = SyntheticRepository.File(1);
+        (record.Uid, record.Gid) = (4242, 4343);
+        SaveRoot(s => s.Tree(s.Bupm(SyntheticRepository.Directory(), ("f", record)), Regular("f", s.Blob("x"))));
+
+        Restore(new RestoreOptions { RestoreOwners = false }, "/b/latest/");
+
+        Assert.Equal(Syscall.geteuid(), LStat("f").st_uid);
+        Assert.Empty(_errors);
+    }
+
+    [Fact]
+    public void ExistingEntriesAreReplacedButNonEmptyDirectoriesAreRefused()
+    {
+        var outside = Path.Combine(_scratch.Path, "outside");
+        File.WriteAllText(outside, "keep");
+        Directory.CreateDirectory(Path.Combine(Dest, "full"));
+        File.WriteAllText(Path.Combine(Dest, "full", "old"), "old");
+        Directory.CreateDirectory(Path.Combine(Dest, "empty"));
+        File.WriteAllText(Path.Combine(Dest, "file"), "old");
+        File.CreateSymbolicLink(Path.Combine(Dest, "link"), outside);
+        SaveRoot(s => s.Tree(
+            s.Bupm(SyntheticRepository.Directory(), ("empty", SyntheticRepository.File(3)), ("file", SyntheticRepository.File(3)), ("full", SyntheticRepository.File(3)), ("link", SyntheticRepository.File(3))),
+            Regular("empty", s.Blob("new")),
+            Regular("file", s.Blob("new")),
+            Regular("full", s.Blob("new")),
+            Regular("link", s.Blob("new"))));
+
+        var summary = Restore(new RestoreOptions(), "/b/latest/");
+
+        Assert.Equal(1, summary.Errors);
+        Assert.Contains(_errors, e => e.StartsWith("full: refusing to overwrite non-empty dir", StringComparison.Ordinal));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(Dest, "full", "old")));
+        Assert.All(["empty", "file", "link"], name => Assert.Equal("new", File.ReadAllText(Path.Combine(Dest, name))));
+        Assert.Equal("keep", File.ReadAllText(outside));
+    }
+
+    [Fact]
+    public void EntriesWithoutMetadataGetBupsDefaults()
+    {
+        SaveRoot(s => s.Tree(
+            Regular("plain", s.Blob("data")),
+            new TreeEntry(GitFileMode.Symlink, "link"u8.ToArray(), s.Blob("plain")),
+            new TreeEntry(GitFileMode.Tree, "dir"u8.ToArray(), s.Tree(Regular("inner", s.Blob("x"))))));
+
+        var summary = Restore(new RestoreOptions(), "/b/latest/");
+
+        Assert.Equal(0, summary.Errors);
+        Assert.Equal("data", File.ReadAllText(Path.Combine(Dest, "plain")));
+        Assert.Equal("644", Convert.ToString((uint)LStat("plain").st_mode & 0xFFF, 8));
+        Assert.Equal("plain", Mono.Unix.UnixPath.ReadLink(Path.Combine(Dest, "link")));
+        Assert.Equal("755", Convert.ToString((uint)LStat("dir").st_mode & 0xFFF, 8));
+        Assert.Equal("x", File.ReadAllText(Path.Combine(Dest, "dir", "inner")));
+    }
+
+    [Fact]
+    public void AMissingObjectFailsOnlyItsFile()
+    {
+        var missing = ObjectId.Parse("0123456789abcdef0123456789abcdef01234567");
+        SaveRoot(s => s.Tree(
+            s.Bupm(SyntheticRepository.Directory(), ("bad", SyntheticRepository.File(3)), ("good", SyntheticRepository.File(3))),
+            Regular("bad", missing),
+            Regular("good", s.Blob("yes"))));
+
+        var summary = Restore(new RestoreOptions(), "/b/latest/");
+
+        Assert.Equal(1, summary.Errors);
+        Assert.Contains(_errors, e => e.StartsWith("bad: ", StringComparison.Ordinal) && e.Contains(missing.ToString()));
+        Assert.Equal("yes", File.ReadAllText(Path.Combine(Dest, "good")));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void ManyFilesInDeepDirectoriesKeepEveryDirectoryTime(int workers)
+    {
+        SaveRoot(s =>
+        {
+            var leaf = s.Tree([
+                s.Bupm(SyntheticRepository.Directory(), [.. Enumerable.Range(0, 50).Select(i => ($"f{i:D2}", SyntheticRepository.File(2)))]),
+                .. Enumerable.Range(0, 50).Select(i => Regular($"f{i:D2}", s.Blob($"{i:D2}"))),
+            ]);
+            var tree = leaf;
+            for (var depth = 0; depth < 5; depth++)
+            {
+                tree = s.Tree(s.Bupm(SyntheticRepository.Directory()), new TreeEntry(GitFileMode.Tree, "d"u8.ToArray(), tree), new TreeEntry(GitFileMode.Tree, "e"u8.ToArray(), leaf));
+            }
+
+            return tree;
+        });
+
+        var summary = Restore(new RestoreOptions { Workers = workers }, "/b/latest/.");
+
+        Assert.Equal(0, summary.Errors);
+        var expected = SyntheticRepository.Directory().Mtime;
+        foreach (var dir in Directory.EnumerateDirectories(Dest, "*", SearchOption.AllDirectories).Append(Dest))
+        {
+            Assert.True(Syscall.lstat(dir, out var stat) == 0);
+            Assert.Equal((expected.Seconds, (long)expected.Nanoseconds), (stat.st_mtime, stat.st_mtime_nsec));
+        }
+
+        Assert.Equal(50 * 6, Directory.EnumerateFiles(Dest, "*", SearchOption.AllDirectories).Count());
+    }
+
+    public void Dispose() => _scratch.Dispose();
+
+    private static TreeEntry Regular(string name, ObjectId blob) => new(GitFileMode.Regular, Encoding.UTF8.GetBytes(name), blob);
+
+    private static void SkipUnlessRoot()
+    {
+        if (Syscall.geteuid() != 0)
+        {
+            Assert.Skip("setting owners needs root");
+        }
+    }
+
+    private static uint Getpwnam(string name) => Syscall.getpwnam(name)?.pw_uid ?? throw new InvalidOperationException($"no user {name}");
+
+    private static uint Getgrnam(string name) => Syscall.getgrnam(name)?.gr_gid ?? throw new InvalidOperationException($"no group {name}");
+
+    private void SaveRoot(Func<SyntheticRepository, ObjectId> build)
+    {
+        using var s = new SyntheticRepository(RepoPath);
+        s.Save("b", build(s));
+    }
+
+    private RestoreSummary Restore(RestoreOptions options, params string[] paths)
+    {
+        using var repository = Repository.Open(RepoPath);
+        using var restorer = new Restorer(repository, options with { Error = _errors.Add });
+        return restorer.RestoreTo(Encoding.UTF8.GetBytes(Dest), paths.Select(Encoding.UTF8.GetBytes));
+    }
+
+    private Stat LStat(string relative) =>
+        Syscall.lstat(Path.Combine(Dest, relative), out var stat) == 0 ? stat : throw new IOException($"lstat {relative}");
+}
