@@ -74,11 +74,11 @@ init_repos() {
 save_cmd() {
   local r="$BENCH_WORK/repo-$1"
   case "$1" in
-    bup) echo "bup -d '$r' index '$DATA' && bup -d '$r' save -n bench '$DATA'" ;;
+    bup) echo "bup -d '$r' index '$DATA' && bup -d '$r' save -q -n bench '$DATA'" ;;
     borg) echo "borg create --compression lz4 '$r::save$2' '$DATA'" ;;
     restic) echo "restic -q -r '$r' backup '$DATA'" ;;
-    bupfs) if [ "$BUPFS_INDEX" = 1 ]; then echo "bupfs -d '$r' index '$DATA' && bupfs -d '$r' save -n bench '$DATA'";
-           else echo "bupfs -d '$r' save -n bench '$DATA'"; fi ;;
+    bupfs) if [ "$BUPFS_INDEX" = 1 ]; then echo "bupfs -d '$r' index '$DATA' && bupfs -d '$r' save -q -n bench '$DATA'";
+           else echo "bupfs -d '$r' save -q -n bench '$DATA'"; fi ;;
   esac
 }
 
