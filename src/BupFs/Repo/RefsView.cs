@@ -15,6 +15,9 @@ internal sealed class RefsView
     private readonly Repository _repository;
     private readonly long _intervalMs;
     private readonly Action<string> _warn;
+
+    // Refs are re-read every interval; a broken ref is reported once, not on every listing.
+    private readonly HashSet<string> _reported = [];
     private volatile RefSnapshot? _snapshot;
 
     public RefsView(Repository repository, TimeSpan interval, Action<string> warn)
@@ -75,12 +78,20 @@ internal sealed class RefsView
     private List<RefEntry> List(string prefix)
     {
         var result = new List<RefEntry>();
-        foreach (var (name, id) in _repository.Refs.List(prefix))
+        foreach (var (name, id) in _repository.Refs.List(prefix, WarnOnce))
         {
             result.Add(new RefEntry(Encoding.UTF8.GetBytes(name[prefix.Length..]), id));
         }
 
         result.Sort(static (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
         return result;
+    }
+
+    private void WarnOnce(string message)
+    {
+        if (_reported.Add(message))
+        {
+            _warn($"ref skipped: {message}");
+        }
     }
 }
