@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
-# The main job on a sample: back up a sample folder into the default repository and show it.
+# The main job on a sample: back up a sample folder into the default repository with bupfs, mount the
+# history, show it, and check it against the source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 export BUP_DIR="${BUP_DIR:-$HOME/.bup}"
 sample=$(mktemp -d /tmp/bupfs-sample.XXXXXX)
-mkdir -p "$sample/docs" "$sample/data"
+mkdir -p "$sample/docs" "$sample/data" "$sample/empty"
 printf 'hello from bupfs\n' > "$sample/docs/readme.txt"
 python3 -c "import os,sys; sys.stdout.buffer.write(os.urandom(3_000_000))" > "$sample/data/random.bin"
 ln -s docs/readme.txt "$sample/link"
+ln "$sample/docs/readme.txt" "$sample/docs/hardlink.txt"
+chmod 0600 "$sample/docs/readme.txt"
 mnt=$(mktemp -d /tmp/bupfs-mnt.XXXXXX)
-bupfs init
-# Back up the sample with real bup (bupfs save arrives with the backup issue), then mount it.
-bup index "$sample" >/dev/null
-bup save -n sample "$sample"
-tar -C "$sample" -cf - . | bupfs split -n sample-tar -q
+[ -d "$BUP_DIR/objects" ] || bupfs init
+echo "--- bupfs index + save into $BUP_DIR (branch 'sample')"
+bupfs index "$sample"
+bupfs save -n sample "$sample"
+echo "--- a second save after changing one file reads only that file"
+printf 'changed\n' >> "$sample/docs/readme.txt"
+bupfs index "$sample"
+bupfs save -n sample -v "$sample"
 bupfs mount "$mnt"
-trap 'bupfs umount "$mnt" 2>/dev/null || true' EXIT
+trap 'bupfs umount "$mnt" 2>/dev/null || true; rmdir "$mnt" 2>/dev/null || true' EXIT
 echo "--- mounted at $mnt:"
 ls -la "$mnt" "$mnt/sample"
 echo "--- the sample folder inside the latest save:"
 ls -laR "$mnt/sample/latest$sample"
 diff -r "$sample" "$mnt/sample/latest$sample" && echo "identical to the source"
+echo "--- the same through bupfs ls and real bup:"
 bupfs ls -l "/sample/latest$sample"
-bupfs fsck
+bup ls -l "sample/latest$sample"
+echo "--- restore and fsck"
+out=$(mktemp -d /tmp/bupfs-restore.XXXXXX)
+bupfs restore -C "$out" "/sample/latest$sample/"
+diff -r "$sample" "$out" && echo "restored tree identical to the source"
+bupfs fsck && echo "fsck: repository is sound"
