@@ -115,8 +115,13 @@ internal sealed class FileSaver
                 throw new IOException("cannot read the symlink target");
             default:
                 // Devices, FIFOs and sockets are described by their metadata alone.
-                stored = (GitFileMode.Regular, _writer.Write(ObjectType.Blob, []));
+                stored = (GitFileMode.Regular, ObjectId.EmptyBlob);
                 break;
+        }
+
+        if (stored.Item2 == ObjectId.EmptyBlob)
+        {
+            _writer.EnsureEmptyBlob();
         }
 
         (job.GitMode, job.Id) = stored;

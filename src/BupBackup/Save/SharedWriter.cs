@@ -38,6 +38,26 @@ internal sealed class SharedWriter
         }
     }
 
+    /// <summary>
+    /// Stores the empty blob (what empty files, FIFOs, sockets and devices point at) unless the
+    /// repository has it. Built here as a stored-block zlib stream because ZlibCodec.Compress
+    /// produces no valid stream for empty input, and the chunk builder only names this blob.
+    /// </summary>
+    public void EnsureEmptyBlob()
+    {
+        if (Exists(ObjectId.EmptyBlob))
+        {
+            return;
+        }
+
+        using var zlib = new MemoryStream();
+        BupStore.Formats.ZlibCodec.WriteStored([], zlib);
+        lock (Gate)
+        {
+            Writer.Add(new PreparedObject(ObjectId.EmptyBlob, ObjectType.Blob, 0, zlib.ToArray()));
+        }
+    }
+
     /// <summary>Appends prepared objects in one go (their order does not matter).</summary>
     public void AddAll(List<PreparedObject> prepared)
     {

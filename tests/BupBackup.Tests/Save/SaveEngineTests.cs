@@ -206,4 +206,16 @@ public sealed class SaveEngineTests : IDisposable
         Assert.Contains(_ws.Warnings, w => w.Contains("duplicate path same.txt", StringComparison.Ordinal));
         Assert.Equal("first", _ws.Git("cat-file", "blob", "b:same.txt"));
     }
+
+    [Fact]
+    public void Empty_files_and_fifos_point_at_an_empty_blob_the_fresh_repository_really_has()
+    {
+        _ws.Write("empty", "");
+        ProcessRunner.Run("mkfifo", [Path.Combine(_ws.Source, "fifo")]);
+        _ws.AgeAll();
+        _ws.Save("b");
+        Assert.Equal("", _ws.Git("cat-file", "blob", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"));
+        Assert.Equal("", _ws.Git("cat-file", "blob", $"b:{Saved("fifo")}"));
+        _ws.Git("fsck", "--strict", "--no-dangling");
+    }
 }
