@@ -56,7 +56,10 @@ internal sealed class RestoreWalker
         }
     }
 
-    /// <summary>True for failures that concern one entry (repository or destination), not a bug.</summary>
+    /// <summary>
+    /// True for failures that concern one entry (repository or destination), not a bug. ArgumentException
+    /// is among them because the POSIX layer refuses paths and targets holding NUL with it.
+    /// </summary>
     public static bool IsEntryFailure(Exception e) =>
         e is IOException or FsException or InvalidDataException or UnauthorizedAccessException or ArgumentException or OverflowException;
 
@@ -70,27 +73,32 @@ internal sealed class RestoreWalker
 
         try
         {
-            var self = MakeItem(top, []);
-            var entries = _fs.ReadDirectory(top.Inode);
-            if (request.Mode == RestorePathMode.Contents)
-            {
-                VisitEntries(self, entries, 0);
-                return;
-            }
-
-            _sink.BeginDirectory(self);
-            try
-            {
-                VisitEntries(self, entries, 0);
-            }
-            finally
-            {
-                _sink.EndDirectory(self);
-            }
+            RestoreContents(MakeItem(top, []), withSelf: request.Mode == RestorePathMode.ContentsAndSelf);
         }
         catch (Exception e) when (IsEntryFailure(e))
         {
             _report.Error($"'{request.Display}': {e.Message}");
+        }
+    }
+
+    // "dir/" puts the entries straight into the destination; "dir/." then gives it dir's metadata.
+    private void RestoreContents(RestoreItem self, bool withSelf)
+    {
+        var entries = _fs.ReadDirectory(self.Inode);
+        if (!withSelf)
+        {
+            VisitEntries(self, entries, 0);
+            return;
+        }
+
+        _sink.BeginDirectory(self);
+        try
+        {
+            VisitEntries(self, entries, 0);
+        }
+        finally
+        {
+            _sink.EndDirectory(self);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
+using System.Text.Unicode;
 using BupBackup.Restore;
 
 namespace BupFs.Cli.Commands;
@@ -42,11 +43,12 @@ public static class RestoreCommand
         using var stderr = Console.OpenStandardError();
         var progress = new Progress(!r.GetValue(Quiet) && !Console.IsErrorRedirected);
         var options = Options(r, r.GetValue(Tar) ? stderr : stdout, progress);
-        var paths = r.GetValue(Paths)!.Select(static p => Encoding.UTF8.GetBytes(p)).ToList();
+        var raw = RawArguments();
+        var paths = r.GetValue(Paths)!.Select(p => AsBytes(p, raw)).ToList();
         using var restorer = new Restorer(repo, options);
         var summary = r.GetValue(Tar)
             ? restorer.WriteTar(stdout, paths)
-            : restorer.RestoreTo(Encoding.UTF8.GetBytes(r.GetValue(OutDir) ?? "."), paths);
+            : restorer.RestoreTo(AsBytes(r.GetValue(OutDir) ?? ".", raw), paths);
         stdout.Flush();
         progress.Done(summary.Restored);
         if (summary.Errors > 0)
@@ -67,6 +69,32 @@ public static class RestoreCommand
         Warning = static message => Console.Error.WriteLine($"warning: {message}"),
         Progress = progress.Enabled ? progress.Update : null,
     };
+
+    // Paths are bytes (bup's argv_bytes), but .NET hands out argv decoded as UTF-8, which loses
+    // other bytes; the process's own command line still has them.
+    private static byte[] AsBytes(string argument, IReadOnlyList<byte[]> raw) =>
+        raw.FirstOrDefault(r => !Utf8.IsValid(r) && Encoding.UTF8.GetString(r) == argument) ?? Encoding.UTF8.GetBytes(argument);
+
+    private static List<byte[]> RawArguments()
+    {
+        try
+        {
+            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            var result = new List<byte[]>();
+            for (int start = 0, end; start < cmdline.Length; start = end + 1)
+            {
+                end = Array.IndexOf(cmdline, (byte)0, start);
+                end = end < 0 ? cmdline.Length : end;
+                result.Add(cmdline[start..end]);
+            }
+
+            return result;
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
 
     // -v, -vv and -v -v all count.
     private static int VerboseCount(ParseResult r) => r.GetResult(Verbose)?.IdentifierTokenCount ?? 0;
