@@ -2,22 +2,36 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using BupFs.Repo;
+using BupStore.Formats;
 using BupStore.Objects;
 
 namespace BupFs.Cli.Commands;
 
-/// <summary>bupfs ls [-l] [-a] [-s] PATH: list the repository tree as bup ls does, without mounting.</summary>
+/// <summary>
+/// bupfs ls: list the repository tree without mounting, with bup ls's options and output format
+/// (bup's ls.py and metadata.summary_bytes are the reference; tests compare against real bup).
+/// </summary>
 public static class LsCommand
 {
     private static readonly Option<bool> Long = new("-l") { Description = "long listing: mode, owner, size, time" };
-    private static readonly Option<bool> All = new("--all", "-a") { Description = "show hidden entries (names starting with '.')" };
+    private static readonly Option<bool> All = new("--all", "-a") { Description = "show hidden entries, and . and .." };
+    private static readonly Option<bool> AlmostAll = new("--almost-all", "-A") { Description = "show hidden entries except . and .." };
     private static readonly Option<bool> Hash = new("--hash", "-s") { Description = "show the object id of each entry" };
+    private static readonly Option<bool> CommitHash = new("--commit-hash") { Description = "show the commit id instead of the tree id for saves (implies -s)" };
+    private static readonly Option<bool> DirectoryOnly = new("--directory", "-d") { Description = "show directories, not their contents" };
+    private static readonly Option<bool> Classify = new("--classify", "-F") { Description = "append type indicator: dir/ sym@ fifo| sock= exec*" };
+    private static readonly Option<bool> FileType = new("--file-type") { Description = "append type indicator: dir/ sym@ fifo| sock=" };
+    private static readonly Option<bool> Human = new("--human-readable") { Description = "print sizes as 3.9K, 4.7M" };
+    private static readonly Option<bool> NumericIds = new("--numeric-ids", "-n") { Description = "list numeric user and group ids rather than names" };
     private static readonly Argument<string[]> Paths = new("paths") { Description = "paths such as /NAME/latest/home (default: /)", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("ls", "list saves and their contents (as bup ls)") { Long, All, Hash, Paths };
+        var command = new Command("ls", "list saves and their contents (as bup ls)")
+        {
+            Long, All, AlmostAll, Hash, CommitHash, DirectoryOnly, Classify, FileType, Human, NumericIds, Paths,
+        };
         command.SetAction(Run);
         return command;
     }
@@ -25,86 +39,117 @@ public static class LsCommand
     private static int Run(ParseResult r)
     {
         using var fs = new RepoFileSystem(GlobalOptions.OpenRepo(r));
-        using var stdout = Console.OpenStandardOutput();
+        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        var format = LsFormat.From(r, Long, Hash, CommitHash, Classify, FileType, Human, NumericIds);
         var paths = r.GetValue(Paths) is { Length: > 0 } given ? given : ["/"];
-        foreach (var path in paths)
+        var failed = false;
+        for (var i = 0; i < paths.Length; i++)
         {
-            List(fs, path, r, stdout);
+            if (paths.Length > 1)
+            {
+                stdout.Write(Encoding.UTF8.GetBytes(paths[i] + ":\n"));
+            }
+
+            failed |= !List(fs, paths[i], r, format, stdout);
+            if (i < paths.Length - 1)
+            {
+                stdout.WriteByte((byte)'\n');
+            }
         }
 
-        return 0;
+        return failed ? 1 : 0;
     }
 
-    private static void List(RepoFileSystem fs, string path, ParseResult r, Stream output)
+    private static bool List(RepoFileSystem fs, string path, ParseResult r, LsFormat format, Stream output)
     {
-        var node = Resolve(fs, path);
-        var entries = node.Kind == BupFs.NodeKind.Directory
-            ? fs.ReadDirectory(node.Inode).Where(e => r.GetValue(All) || e.Name.Length == 0 || e.Name[0] != (byte)'.')
-                .OrderBy(e => e.Name, ByteOrder.Instance).ToList()
-            : [new BupFs.DirectoryEntry(Encoding.UTF8.GetBytes(Path.GetFileName(path.TrimEnd('/'))), node)];
-        foreach (var e in entries)
+        var absolute = path.StartsWith('/') ? path : "/" + path;
+        var directoryOnly = r.GetValue(DirectoryOnly);
+        // Like bup's try_resolve: a final symlink is followed when its target exists.
+        var found = (directoryOnly ? null : TryResolve(fs, absolute, follow: true)) ?? TryResolve(fs, absolute);
+        if (found is not { } node)
         {
-            WriteEntry(fs, e, r, output);
+            Console.Error.WriteLine($"bupfs ls: error: cannot access '{path}': no such file or directory");
+            return false;
         }
+
+        var normalized = Normalize(absolute);
+        if (node.Kind != BupFs.NodeKind.Directory || directoryOnly)
+        {
+            format.Write(fs, Encoding.UTF8.GetBytes(normalized), node, Metadata(fs, node), output);
+            return true;
+        }
+
+        foreach (var (name, attributes) in Contents(fs, absolute, node, r))
+        {
+            format.Write(fs, name, attributes, Metadata(fs, attributes), output);
+        }
+
+        return true;
     }
 
-    private static BupFs.NodeAttributes Resolve(RepoFileSystem fs, string path)
+    // bup lists "." with -a only, adds ".." with -a, and hides other dot names without -a or -A.
+    private static IEnumerable<(byte[] Name, BupFs.NodeAttributes Node)> Contents(RepoFileSystem fs, string path, BupFs.NodeAttributes node, ParseResult r)
+    {
+        var all = r.GetValue(All);
+        var hidden = all || r.GetValue(AlmostAll);
+        var entries = fs.ReadDirectory(node.Inode)
+            .Where(e => hidden || e.Name.Length == 0 || e.Name[0] != (byte)'.')
+            .Select(e => (e.Name, e.Attributes));
+        if (all)
+        {
+            var parent = TryResolve(fs, path.TrimEnd('/') + "/..") ?? node;
+            entries = entries.Append(("."u8.ToArray(), node)).Append((".."u8.ToArray(), parent));
+        }
+
+        return entries.OrderBy(e => e.Name, ByteOrder.Instance).ToList();
+    }
+
+    // bup shows a branch (a node with a commit but no tree of its own) with the metadata of its
+    // newest save's root folder.
+    private static BupMetadata? Metadata(RepoFileSystem fs, BupFs.NodeAttributes node)
+    {
+        var meta = fs.GetMetadata(node.Inode);
+        if (meta is not null || fs.GetObjectId(node.Inode) is not null || fs.GetCommitId(node.Inode) is null)
+        {
+            return meta;
+        }
+
+        var latest = fs.Lookup(node.Inode, "latest"u8);
+        var save = fs.Lookup(node.Inode, fs.ReadLink(latest.Inode));
+        return fs.GetMetadata(save.Inode);
+    }
+
+    private static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return "/" + string.Join('/', parts);
+    }
+
+    private static BupFs.NodeAttributes? TryResolve(RepoFileSystem fs, string path, bool follow = false)
     {
         try
         {
-            return fs.Resolve(Encoding.UTF8.GetBytes(path));
+            return fs.Resolve(Encoding.UTF8.GetBytes(path), follow);
         }
-        catch (FsException e) when (e.Error == FsError.NotFound)
+        catch (FsException e) when (e.Error is FsError.NotFound or FsError.NotDirectory or FsError.Loop)
         {
-            throw new CliException($"{path}: no such file or directory");
+            return null;
         }
-    }
-
-    private static void WriteEntry(RepoFileSystem fs, BupFs.DirectoryEntry e, ParseResult r, Stream output)
-    {
-        var sb = new StringBuilder();
-        if (r.GetValue(Hash))
-        {
-            sb.Append(fs.GetObjectId(e.Attributes.Inode)?.ToString() ?? new string('0', ObjectId.HexSize)).Append(' ');
-        }
-
-        if (r.GetValue(Long))
-        {
-            var a = e.Attributes;
-            var when = DateTimeOffset.FromUnixTimeSeconds(a.ModifyTime.Seconds).ToLocalTime();
-            sb.Append(ModeString(a.Mode)).Append(' ').Append(Owner(a.Uid, a.Gid)).Append(' ')
-              .Append(a.Size.ToString(CultureInfo.InvariantCulture).PadLeft(9)).Append(' ')
-              .Append(when.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append(' ');
-        }
-
-        output.Write(Encoding.UTF8.GetBytes(sb.ToString()));
-        output.Write(e.Name);
-        if (r.GetValue(Long) && e.Attributes.Kind == BupFs.NodeKind.Symlink)
-        {
-            output.Write(" -> "u8);
-            output.Write(fs.ReadLink(e.Attributes.Inode));
-        }
-
-        output.WriteByte((byte)'\n');
-    }
-
-    private static string Owner(uint uid, uint gid) => $"{uid}/{gid}";
-
-    /// <summary>ls-style mode text, e.g. drwxr-xr-x.</summary>
-    public static string ModeString(uint mode)
-    {
-        var type = (mode & 0xF000) switch
-        {
-            0x4000 => 'd', 0xA000 => 'l', 0x1000 => 'p', 0xC000 => 's', 0x2000 => 'c', 0x6000 => 'b', _ => '-',
-        };
-        var sb = new StringBuilder().Append(type);
-        for (var shift = 6; shift >= 0; shift -= 3)
-        {
-            var bits = (mode >> shift) & 7;
-            sb.Append((bits & 4) != 0 ? 'r' : '-').Append((bits & 2) != 0 ? 'w' : '-').Append((bits & 1) != 0 ? 'x' : '-');
-        }
-
-        return sb.ToString();
     }
 
     private sealed class ByteOrder : IComparer<byte[]>

@@ -37,5 +37,6 @@ internal sealed class BupfsTool : IDisposable
 
     public string BupfsCommand => $"dotnet exec '{Dll}'";
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    // rm -rf: Directory.Delete cannot remove the sample tree's non-UTF-8 names.
+    public void Dispose() => TestSupport.ScratchFolder.Remove(Root);
 }
