@@ -38,6 +38,9 @@ internal sealed class IndexMerge
         _cursor?.MoveNext();
     }
 
+    /// <summary>True when the new index differs from the old one (else it need not replace it).</summary>
+    public bool Modified { get; private set; }
+
     /// <summary>Merges <paramref name="found"/> (in index order) and copies the rest of the old index.</summary>
     public void Run(IEnumerable<NewEntry> found)
     {
@@ -70,6 +73,7 @@ internal sealed class IndexMerge
             if (deleted)
             {
                 _stats.Deleted += 1 + c.Descendants;
+                Modified = true;
             }
 
             _batch.Add(new Step(deleted ? StepKind.Deleted : StepKind.Copy, c, default));
@@ -82,14 +86,18 @@ internal sealed class IndexMerge
     {
         if (entry.IsSynthetic)
         {
+            Modified |= old is not { IsSynthetic: true };
             return new Step(StepKind.Keep, old is { IsSynthetic: true } ? old : Synthetic(entry.IndexPath), entry);
         }
 
         if (old is { IsSynthetic: false } && !old.IsStale(entry.Status, _options.CheckDevice))
         {
+            Modified |= !old.RealPath.AsSpan().SequenceEqual(entry.RealPath);
             old.RealPath = entry.RealPath; // a tree moved under a graft keeps its records
             return new Step(StepKind.Keep, old, entry);
         }
+
+        Modified = true;
 
         if (old is null)
         {

@@ -109,8 +109,11 @@ public sealed class IndexUpdater
         var merge = new IndexMerge(old, writer, links, indexRoot, _options, stats);
         merge.Run(Ancestors(indexRoot, graft).Concat(Found(realRoot, graft)));
         links.EndWalk(indexRoot);
-        writer.Commit(links.Targets);
         stats.Records = writer.Count;
+        if (merge.Modified || old is null)
+        {
+            writer.Commit(links.Targets);
+        }
     }
 
     private IEnumerable<NewEntry> Found(byte[] realRoot, GraftPoint? graft)

@@ -20,14 +20,11 @@ namespace BupBackup.Save;
 internal sealed class FileSaver
 {
     /// <summary>
-    /// Files of at least one put go through <see cref="StreamSplitter"/>, which hashes on every
-    /// core; smaller ones are read whole into the worker's own buffer, so that they never take the
+    /// Files of at least one put are read put by put with their chunks hashed on every core;
+    /// smaller ones are read whole into the worker's own buffer, so that they never take the
     /// 16 MiB pooled arrays a full put needs (the shared pool keeps several per core).
     /// </summary>
     private const long LargeFile = HashSplitter.ReadSize;
-
-    /// <summary>Compressed bytes a worker holds before appending them.</summary>
-    private const long PendingLimit = 8L << 20;
 
     [ThreadStatic]
     private static byte[]? _readBuffer;
@@ -152,59 +149,39 @@ internal sealed class FileSaver
         return (stored, changed);
     }
 
+    /// <summary>
+    /// Hashsplits a file of a put or more: each 8 MiB put is read straight into a pooled buffer,
+    /// its chunks hashed and compressed on every core, and appended under the lock only briefly,
+    /// so that other workers keep storing small files meanwhile.
+    /// </summary>
     private (GitFileMode, ObjectId) SplitLarge(Stream stream)
     {
-        lock (_writer.Gate)
+        var chunks = new ChunkSink(_writer, parallel: true);
+        var splitter = new HashSplitter();
+        while (splitter.Put(stream) is { } batch)
         {
-            var splitter = new StreamSplitter(_writer.Writer);
-            return splitter.Split([stream]).BlobOrTree();
+            chunks.Add(batch);
         }
+
+        chunks.Add(splitter.Finish());
+        return chunks.Finish();
     }
 
+    /// <summary>Hashsplits a small file read whole into this worker's buffer (never a pooled 16 MiB array).</summary>
     private (GitFileMode, ObjectId) SplitSmall(Stream stream)
     {
-        var writer = _writer.Writer;
-        var pending = new List<PreparedObject>();
-        long pendingBytes = 0;
-        var tree = new ChunkTreeBuilder(body => Keep(writer.Prepare(ObjectType.Tree, body)));
+        var chunks = new ChunkSink(_writer, parallel: false);
         var splitter = new HashSplitter();
         var buffer = _readBuffer ??= GC.AllocateUninitializedArray<byte>(HashSplitter.ReadSize);
         int n;
         while ((n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0)
         {
             // Full puts of ReadSize, as bup reads, so the chunks match bup's even if the file grew.
-            AddBatch(splitter.Put(buffer.AsSpan(0, n)));
+            chunks.Add(splitter.Put(buffer.AsSpan(0, n)));
         }
 
-        AddBatch(splitter.Finish());
-        var result = tree.FinishBlobOrTree();
-        _writer.AddAll(pending);
-        return result;
-
-        void AddBatch(SplitBatch batch)
-        {
-            using (batch)
-            {
-                for (var i = 0; i < batch.Chunks.Count; i++)
-                {
-                    var cut = batch.Chunks[i];
-                    tree.Add(Keep(writer.Prepare(ObjectType.Blob, batch.Data(i))), cut.Length, cut.Level);
-                }
-            }
-        }
-
-        ObjectId Keep(PreparedObject prepared)
-        {
-            pending.Add(prepared);
-            pendingBytes += prepared.Compressed?.Length ?? 0;
-            if (pendingBytes >= PendingLimit)
-            {
-                _writer.AddAll(pending);
-                pendingBytes = 0;
-            }
-
-            return prepared.Id;
-        }
+        chunks.Add(splitter.Finish());
+        return chunks.Finish();
     }
 
     /// <summary>Opens for reading without following a symlink, blocking on a FIFO, or touching atime when allowed.</summary>

@@ -93,8 +93,8 @@ internal sealed class SaveConsumer
             case SaveEventKind.Reuse:
                 ReuseDirectory(record);
                 break;
-            case SaveEventKind.File when step.Job is FileJob job:
-                StoreRead(record, job);
+            case SaveEventKind.Read:
+                StoreRead(record, (FileJob)step.Job!);
                 break;
             case SaveEventKind.File:
                 StoreKnown(record);

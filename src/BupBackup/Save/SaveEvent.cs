@@ -23,8 +23,11 @@ internal enum SaveEventKind
     /// <summary>A directory whose stored tree is still right: use it whole.</summary>
     Reuse,
 
-    /// <summary>A non-directory: reused from the index (no job) or read by its job.</summary>
+    /// <summary>A non-directory the index vouches for: stored without touching the disk.</summary>
     File,
+
+    /// <summary>A non-directory to read; its job is attached (none while only measuring).</summary>
+    Read,
 
     /// <summary>A non-directory left out by --smaller.</summary>
     TooLarge,

@@ -30,13 +30,13 @@ internal sealed class SaveProducer
         _smaller = smaller;
     }
 
-    /// <summary>Bytes and files the save will read (for the progress display).</summary>
+    /// <summary>Bytes and files the save will read (for the progress display). Queues nothing.</summary>
     public (long Bytes, long Files) Measure()
     {
         long bytes = 0, files = 0;
         Walk(e =>
         {
-            if (e.Kind == SaveEventKind.File && e.Job is not null)
+            if (e.Kind == SaveEventKind.Read)
             {
                 files++;
                 bytes += e.Record.Status.FileType == PosixFileType.Regular ? e.Record.Status.Size : 0;
@@ -51,11 +51,7 @@ internal sealed class SaveProducer
         Exception? error = null;
         try
         {
-            Walk(e => output.WriteAsync(e, cancel).AsTask().GetAwaiter().GetResult(), job =>
-            {
-                var created = job ?? throw new InvalidOperationException();
-                workers.Queue(created);
-            }, saver);
+            Walk(e => output.WriteAsync(e, cancel).AsTask().GetAwaiter().GetResult(), new JobFactory(workers, saver));
         }
         catch (Exception e)
         {
@@ -68,7 +64,7 @@ internal sealed class SaveProducer
         }
     }
 
-    private void Walk(Action<SaveEvent> post, Action<SaveJob>? queue, FileSaver? saver = null)
+    private void Walk(Action<SaveEvent> post, JobFactory? jobs)
     {
         var cursor = new IndexCursor(_reader);
         byte[]? source = null;
@@ -89,7 +85,7 @@ internal sealed class SaveProducer
 
             if (source is not null)
             {
-                InSource(cursor, record, post, queue, saver);
+                InSource(cursor, record, post, jobs);
             }
             else if (record.IsDirectory && _sources.Exists(s => s.AsSpan().StartsWith(record.Path)))
             {
@@ -108,7 +104,7 @@ internal sealed class SaveProducer
         }
     }
 
-    private void InSource(IndexCursor cursor, IndexRecord record, Action<SaveEvent> post, Action<SaveJob>? queue, FileSaver? saver)
+    private void InSource(IndexCursor cursor, IndexRecord record, Action<SaveEvent> post, JobFactory? jobs)
     {
         if (record.IsDirectory)
         {
@@ -119,7 +115,7 @@ internal sealed class SaveProducer
                 return;
             }
 
-            post(new SaveEvent(SaveEventKind.Directory, record, Queue(new DirectoryJob(record), queue)));
+            post(new SaveEvent(SaveEventKind.Directory, record, jobs?.Directory(record)));
             return;
         }
 
@@ -133,24 +129,25 @@ internal sealed class SaveProducer
         }
         else
         {
-            post(new SaveEvent(SaveEventKind.File, record, Queue(saver is null ? null : new FileJob(record, saver), queue) ?? Placeholder)); 
+            post(new SaveEvent(SaveEventKind.Read, record, jobs?.File(record)));
         }
-    }
-
-    // Measuring posts this stand-in: a job that is never run, only counted.
-    private static readonly SaveJob Placeholder = new DirectoryJob(IndexMerge.Synthetic("/"u8.ToArray()));
-
-    private static SaveJob? Queue(SaveJob? job, Action<SaveJob>? queue)
-    {
-        if (job is not null)
-        {
-            queue?.Invoke(job);
-        }
-
-        return job;
     }
 
     private bool IsStored(IndexRecord record) => record.IsValid && !record.Id.IsZero && _writer.Exists(record.Id);
+
+    /// <summary>Creates jobs and queues them at once, so that reading runs ahead of tree building.</summary>
+    private sealed class JobFactory(SaveWorkers workers, FileSaver saver)
+    {
+        public SaveJob Directory(IndexRecord record) => Queue(new DirectoryJob(record));
+
+        public SaveJob File(IndexRecord record) => Queue(new FileJob(record, saver));
+
+        private SaveJob Queue(SaveJob job)
+        {
+            workers.Queue(job);
+            return job;
+        }
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"save of {string.Join(", ", _sources.Select(s => NameText.Display(s)))}";

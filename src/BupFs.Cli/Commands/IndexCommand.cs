@@ -47,8 +47,8 @@ public static class IndexCommand
 
     private static int Run(ParseResult r)
     {
-        using var repo = GlobalOptions.OpenRepo(r);
-        var indexPath = IndexFile.PathIn(repo.GitDir);
+        var gitDir = GitDir(r);
+        var indexPath = IndexFile.PathIn(gitDir);
         var paths = (r.GetValue(Paths) ?? []).Select(p => Encoding.UTF8.GetBytes(p)).ToList();
         var printing = r.GetValue(Print) || r.GetValue(Modified) || r.GetValue(Status);
         var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear));
@@ -61,7 +61,7 @@ public static class IndexCommand
 
         if (updating)
         {
-            warnings += RunUpdate(r, repo.GitDir, indexPath, paths);
+            warnings += RunUpdate(r, gitDir, indexPath, paths);
         }
 
         if (printing)
@@ -76,6 +76,22 @@ public static class IndexCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The repository's git directory, checked as Repository.Open checks it but without opening the
+    /// object store: indexing never reads objects, and mapping idx/midx/bloom files costs time.
+    /// </summary>
+    private static string GitDir(ParseResult r)
+    {
+        var path = GlobalOptions.RepoPath(r);
+        var gitDir = Directory.Exists(Path.Combine(path, ".git")) ? Path.Combine(path, ".git") : path;
+        if (!Directory.Exists(Path.Combine(gitDir, "objects", "pack")))
+        {
+            using var check = GlobalOptions.OpenRepo(r); // throws the usual "does not exist" / "not a repository"
+        }
+
+        return gitDir;
     }
 
     private static long RunUpdate(ParseResult r, string gitDir, string indexPath, List<byte[]> paths)
