@@ -20,7 +20,9 @@ public static class ZlibCodec
     /// <param name="output">Receives the complete zlib stream.</param>
     public static void Compress(ReadOnlySpan<byte> data, int level, MemoryStream output)
     {
-        if (level == 0 || LooksIncompressible(data))
+        // .NET's ZLibStream emits no bytes at all when nothing is written to it; git needs a
+        // complete stream even for the empty blob, so empty input goes out as one stored block.
+        if (level == 0 || data.IsEmpty || LooksIncompressible(data))
         {
             WriteStored(data, output);
             return;
