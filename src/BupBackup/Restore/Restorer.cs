@@ -29,6 +29,9 @@ public sealed class Restorer : IDisposable
     private const long CacheBytes = 16L * 1024 * 1024;
     private const long ReadAheadBytes = 2L * 1024 * 1024;
 
+    // The walk holds a lookup reference on every node it still needs; idle nodes are of no use to it.
+    private const int RetainedIdleNodes = 4096;
+
     private readonly RepoFileSystem _fs;
     private readonly RestoreOptions _options;
     private RestoreReport? _report;
@@ -38,7 +41,13 @@ public sealed class Restorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(repository);
         _options = options ?? new RestoreOptions();
-        _fs = new RepoFileSystem(repository, new RepoFileSystemOptions { Warning = OnViewProblem, CacheSizeLimit = CacheBytes, ReadAheadBytes = ReadAheadBytes });
+        _fs = new RepoFileSystem(repository, new RepoFileSystemOptions
+        {
+            Warning = OnViewProblem,
+            CacheSizeLimit = CacheBytes,
+            ReadAheadBytes = ReadAheadBytes,
+            RetainedIdleNodes = RetainedIdleNodes,
+        });
     }
 
     /// <summary>

@@ -140,6 +140,22 @@ public sealed class RestoreBehaviourTests : IDisposable
         Assert.Equal(50 * 6, Directory.EnumerateFiles(Dest, "*", SearchOption.AllDirectories).Count());
     }
 
+    [Fact]
+    public void ADirectoryWithMoreEntriesThanTheViewKeepsIdleIsRestoredWhole()
+    {
+        const int count = 6000;
+        SaveRoot(s => s.Tree([
+            s.Bupm(SyntheticRepository.Directory(), [.. Enumerable.Range(0, count).Select(i => ($"f{i:D5}", SyntheticRepository.File(5)))]),
+            .. Enumerable.Range(0, count).Select(i => Regular($"f{i:D5}", s.Blob($"{i:D5}"))),
+        ]));
+
+        var summary = Restore(new RestoreOptions(), "/b/latest/");
+
+        Assert.Equal((count, 0), (summary.Restored, summary.Errors));
+        Assert.Equal("04321", File.ReadAllText(Path.Combine(Dest, "f04321")));
+        Assert.Equal(count, Directory.EnumerateFiles(Dest).Count());
+    }
+
     public void Dispose() => _scratch.Dispose();
 
     private static TreeEntry Regular(string name, ObjectId blob) => new(GitFileMode.Regular, Encoding.UTF8.GetBytes(name), blob);
