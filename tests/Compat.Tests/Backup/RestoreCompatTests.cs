@@ -84,6 +84,20 @@ public sealed class RestoreCompatTests(RestoreSourceFixture saved) : IClassFixtu
         Assert.Contains("links/relative -> ../text.txt", listing);
     }
 
+    [Fact]
+    public void APathArgumentThatIsNotUtf8IsUsedAsBytes()
+    {
+        SkipIfNeeded();
+        var dest = saved.NewFolder("bytes");
+        var script = $"{RestoreCli.BupfsCommand} restore -C '{dest}' \"{saved.Saved}/names/$(printf 'latin1-\\351t\\351.txt')\"";
+
+        RestoreCli.Check(RestoreCli.Sh(saved.Repository, script), "bupfs restore");
+
+        var restored = UnixNames.Join(dest, UnixNames.FromBytes(SampleTree.NonUtf8Name));
+        var original = UnixNames.Join(saved.Source + "/names", UnixNames.FromBytes(SampleTree.NonUtf8Name));
+        Assert.True(FileContent.Equal(original, restored, out _));
+    }
+
     [Theory]
     [InlineData("/s")]
     [InlineData("/s/latest/no-such-entry")]
