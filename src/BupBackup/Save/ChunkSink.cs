@@ -14,7 +14,7 @@ namespace BupBackup.Save;
 internal sealed class ChunkSink
 {
     /// <summary>Compressed bytes held before appending them.</summary>
-    private const long PendingLimit = 8L << 20;
+    private const long PendingLimit = 2L << 20;
 
     private readonly SharedWriter _writer;
     private readonly bool _parallel;

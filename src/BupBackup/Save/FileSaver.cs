@@ -29,13 +29,15 @@ internal sealed class FileSaver
     [ThreadStatic]
     private static byte[]? _readBuffer;
 
+    private readonly LargeFileThread _largeFiles;
     private readonly SharedWriter _writer;
     private readonly IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> _hardlinks;
     private readonly SaveStatistics _stats;
     private readonly Action<long, byte[]>? _onProgress;
 
-    public FileSaver(SharedWriter writer, IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> hardlinks, SaveStatistics stats, Action<long, byte[]>? onProgress)
+    public FileSaver(SharedWriter writer, IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> hardlinks, SaveStatistics stats, Action<long, byte[]>? onProgress, LargeFileThread largeFiles)
     {
+        _largeFiles = largeFiles;
         _writer = writer;
         _hardlinks = hardlinks;
         _stats = stats;
@@ -135,7 +137,7 @@ internal sealed class FileSaver
             _stats.AddRead(n);
             _onProgress?.Invoke(n, indexPath);
         });
-        var stored = before.Size >= LargeFile ? SplitLarge(stream) : SplitSmall(stream);
+        var stored = before.Size >= LargeFile ? SplitLarge(stream) : SplitSmall(stream, before.Size);
         _stats.AddFileRead();
         metadata.Size = stream.BytesRead; // bup records what it read, whatever lstat said
         var after = PosixFiles.TryLStat(path);
@@ -154,7 +156,9 @@ internal sealed class FileSaver
     /// its chunks hashed and compressed on every core, and appended under the lock only briefly,
     /// so that other workers keep storing small files meanwhile.
     /// </summary>
-    private (GitFileMode, ObjectId) SplitLarge(Stream stream)
+    private (GitFileMode, ObjectId) SplitLarge(Stream stream) => _largeFiles.Run(() => SplitLargeAlone(stream));
+
+    private (GitFileMode, ObjectId) SplitLargeAlone(Stream stream)
     {
         var chunks = new ChunkSink(_writer, parallel: true);
         var splitter = new HashSplitter();
@@ -168,20 +172,50 @@ internal sealed class FileSaver
     }
 
     /// <summary>Hashsplits a small file read whole into this worker's buffer (never a pooled 16 MiB array).</summary>
-    private (GitFileMode, ObjectId) SplitSmall(Stream stream)
+    private (GitFileMode, ObjectId) SplitSmall(Stream stream, long expectedSize)
     {
         var chunks = new ChunkSink(_writer, parallel: false);
         var splitter = new HashSplitter();
-        var buffer = _readBuffer ??= GC.AllocateUninitializedArray<byte>(HashSplitter.ReadSize);
-        int n;
-        while ((n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0)
+        while (ReadPut(stream, expectedSize) is { Length: > 0 } put)
         {
-            // Full puts of ReadSize, as bup reads, so the chunks match bup's even if the file grew.
-            chunks.Add(splitter.Put(buffer.AsSpan(0, n)));
+            chunks.Add(splitter.Put(put));
+            expectedSize = HashSplitter.ReadSize; // the file grew past one put
         }
 
         chunks.Add(splitter.Finish());
         return chunks.Finish();
+    }
+
+    /// <summary>
+    /// Reads one put: up to ReadSize bytes, fewer only at the end of the file, as bup reads, so the
+    /// chunks match bup's even if the file grew. The buffer is sized for the file, not for a put.
+    /// </summary>
+    private static ReadOnlySpan<byte> ReadPut(Stream stream, long expectedSize)
+    {
+        var want = (int)Math.Min(HashSplitter.ReadSize, expectedSize + 1);
+        var buffer = Buffer(want);
+        var n = stream.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
+        if (n == want && want < HashSplitter.ReadSize)
+        {
+            buffer = Buffer(HashSplitter.ReadSize);
+            n += stream.ReadAtLeast(buffer.AsSpan(n), HashSplitter.ReadSize - n, throwOnEndOfStream: false);
+        }
+
+        return buffer.AsSpan(0, n);
+    }
+
+    /// <summary>This worker's read buffer, grown (keeping its contents) to at least <paramref name="size"/> bytes.</summary>
+    private static byte[] Buffer(int size)
+    {
+        var buffer = _readBuffer;
+        if (buffer is null || buffer.Length < size)
+        {
+            var grown = GC.AllocateUninitializedArray<byte>(Math.Max(size, 64 << 10));
+            buffer?.CopyTo(grown, 0);
+            _readBuffer = buffer = grown;
+        }
+
+        return buffer;
     }
 
     /// <summary>Opens for reading without following a symlink, blocking on a FIFO, or touching atime when allowed.</summary>

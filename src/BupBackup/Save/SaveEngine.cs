@@ -87,8 +87,9 @@ public sealed class SaveEngine : IDisposable
     {
         var steps = Channel.CreateBounded<SaveEvent>(new BoundedChannelOptions(StepsAhead) { SingleReader = true, SingleWriter = true });
         using var cancel = new CancellationTokenSource();
+        using var largeFiles = new LargeFileThread();
         using var workers = new SaveWorkers(_options.Workers > 0 ? _options.Workers : Environment.ProcessorCount + 1);
-        var saver = new FileSaver(_writer, _links, stats, _options.OnProgress);
+        var saver = new FileSaver(_writer, _links, stats, _options.OnProgress, largeFiles);
         var reading = Task.Factory.StartNew(() => producer.Run(steps.Writer, workers, saver, cancel.Token), TaskCreationOptions.LongRunning);
         try
         {
