@@ -192,4 +192,73 @@ public sealed class IndexUpdaterTests : IDisposable
         var roots = updater.ReduceRoots([BackupWorkspace.B(_ws.Source + "/a/b"), BackupWorkspace.B(_ws.Source), BackupWorkspace.B(_ws.Source + "/a")], new IndexStatistics());
         Assert.Equal([_ws.Source + "/"], roots.Select(S));
     }
+
+    [Fact]
+    public void An_unchanged_tree_does_not_rewrite_the_index()
+    {
+        _ws.Write("f.txt", "x");
+        _ws.AgeAll();
+        _ws.Index();
+        var before = File.GetLastWriteTimeUtc(_ws.IndexPath);
+        var inode = BupBackup.Posix.PosixFiles.LStat(BackupWorkspace.B(_ws.IndexPath)).Inode;
+        Thread.Sleep(20);
+        _ws.Index();
+        Assert.Equal(inode, BupBackup.Posix.PosixFiles.LStat(BackupWorkspace.B(_ws.IndexPath)).Inode);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(_ws.IndexPath));
+        Assert.Empty(Directory.GetFiles(_ws.Repo, ".bupfs-index.tmp-*"));
+    }
+
+    [Fact]
+    public void Stale_compares_everything_bup_does_and_the_device_only_when_asked()
+    {
+        var record = new IndexRecord
+        {
+            Path = "/f"u8.ToArray(),
+            RealPath = "/f"u8.ToArray(),
+            Status = new BupBackup.Posix.FileStatus { Device = 1, Inode = 2, LinkCount = 1, Mode = 0x81A4, Uid = 3, Gid = 4, Size = 5, Mtime = new(6, 7), Ctime = new(8, 9), Atime = new(10, 11) },
+        };
+        var same = record.Status with { Atime = new(99, 0) };
+        Assert.False(record.IsStale(same, checkDevice: true));
+        Assert.True(record.IsStale(same with { Device = 9 }, checkDevice: true));
+        Assert.False(record.IsStale(same with { Device = 9 }, checkDevice: false));
+        foreach (var changed in new[]
+        {
+            same with { Inode = 9 }, same with { LinkCount = 2 }, same with { Mode = 0x81ED }, same with { Uid = 9 },
+            same with { Gid = 9 }, same with { Size = 9 }, same with { Mtime = new(6, 8) }, same with { Ctime = new(8, 10) },
+        })
+        {
+            Assert.True(record.IsStale(changed, checkDevice: false), changed.ToString());
+        }
+
+        record.Flags = IndexFlags.Racy;
+        Assert.True(record.IsStale(same, checkDevice: true));
+    }
+
+    [Fact]
+    public void One_file_system_records_a_mount_point_but_not_what_is_mounted_there()
+    {
+        _ws.Write("here.txt", "x");
+        var mountPoint = Path.Combine(_ws.Source, "mnt");
+        Directory.CreateDirectory(mountPoint);
+        var (exit, _, error) = ProcessRunner.TryRun("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]);
+        if (exit != 0)
+        {
+            Assert.Skip($"cannot mount a tmpfs here: {error.Trim()}");
+        }
+
+        try
+        {
+            File.WriteAllText(Path.Combine(mountPoint, "inside.txt"), "y");
+            _ws.Index(new IndexOptions { OneFileSystem = true });
+            var paths = _ws.Records().Select(r => S(r.Path)).ToList();
+            Assert.Contains(mountPoint + "/", paths);
+            Assert.DoesNotContain(mountPoint + "/inside.txt", paths);
+            _ws.Index(new IndexOptions());
+            Assert.Contains(mountPoint + "/inside.txt", _ws.Records().Select(r => S(r.Path)));
+        }
+        finally
+        {
+            ProcessRunner.TryRun("umount", [mountPoint]);
+        }
+    }
 }
