@@ -1,6 +1,6 @@
 namespace BupBackup.Restore;
 
-/// <summary>A restore cannot go on at all (its tar output went away); thrown by <see cref="Restorer"/>.</summary>
+/// <summary>A restore cannot go on at all (its tar output or -v listing went away); thrown by <see cref="Restorer"/>.</summary>
 public sealed class RestoreAbortedException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -49,6 +49,7 @@ internal sealed class RestoreReport
     }
 
     /// <summary>Writes one -v line: '/', the path, a suffix, newline.</summary>
+    /// <exception cref="RestoreAbortedException">The listing cannot be written.</exception>
     public void List(int level, ReadOnlySpan<byte> relativePath, ReadOnlySpan<byte> suffix)
     {
         if (_options.Verbosity < level || _options.Listing is not { } listing)
@@ -58,10 +59,18 @@ internal sealed class RestoreReport
 
         lock (_outputLock)
         {
-            listing.WriteByte((byte)'/');
-            listing.Write(relativePath);
-            listing.Write(suffix);
-            listing.WriteByte((byte)'\n');
+            try
+            {
+                listing.WriteByte((byte)'/');
+                listing.Write(relativePath);
+                listing.Write(suffix);
+                listing.WriteByte((byte)'\n');
+            }
+            catch (IOException e)
+            {
+                // The reader of the listing went away: that ends the restore, as a broken pipe ends bup's.
+                throw new RestoreAbortedException($"writing the listing failed: {e.Message}", e);
+            }
         }
     }
 }

@@ -55,6 +55,7 @@ public sealed class Restorer : IDisposable
     /// when missing). Existing entries of the same names are replaced, except non-empty directories,
     /// which are refused as bup refuses them.
     /// </summary>
+    /// <exception cref="RestoreAbortedException">Writing the -v listing failed.</exception>
     public RestoreSummary RestoreTo(byte[] destination, IEnumerable<byte[]> paths)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -66,7 +67,7 @@ public sealed class Restorer : IDisposable
     }
 
     /// <summary>Writes <paramref name="paths"/> as one pax archive to <paramref name="output"/> (left open).</summary>
-    /// <exception cref="RestoreAbortedException">Writing to <paramref name="output"/> failed.</exception>
+    /// <exception cref="RestoreAbortedException">Writing to <paramref name="output"/> or the -v listing failed.</exception>
     public RestoreSummary WriteTar(Stream output, IEnumerable<byte[]> paths)
     {
         ArgumentNullException.ThrowIfNull(output);

@@ -39,7 +39,8 @@ public static class RestoreCommand
         }
 
         using var repo = GlobalOptions.OpenRepo(r);
-        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20);
+        // Flushed on success only: after a broken pipe, a flush in Dispose would hide the real error.
+        var stdout = new BufferedStream(StandardOutput(), 1 << 20);
         using var stderr = Console.OpenStandardError();
         var progress = new Progress(!r.GetValue(Quiet) && !Console.IsErrorRedirected);
         var options = Options(r, r.GetValue(Tar) ? stderr : stdout, progress);
@@ -50,14 +51,20 @@ public static class RestoreCommand
             ? restorer.WriteTar(stdout, paths)
             : restorer.RestoreTo(AsBytes(r.GetValue(OutDir) ?? ".", raw), paths);
         stdout.Flush();
+        return Finish(summary, progress);
+    }
+
+    // bup's ending: the count on a terminal, then one line and status 1 if anything failed.
+    private static int Finish(RestoreSummary summary, Progress progress)
+    {
         progress.Done(summary.Restored);
-        if (summary.Errors > 0)
+        if (summary.Errors == 0)
         {
-            Console.Error.WriteLine($"warning: {summary.Errors} errors encountered");
-            return 1;
+            return 0;
         }
 
-        return 0;
+        Console.Error.WriteLine($"warning: {summary.Errors} errors encountered");
+        return 1;
     }
 
     private static RestoreOptions Options(ParseResult r, Stream listing, Progress progress) => new()
@@ -95,6 +102,11 @@ public static class RestoreCommand
             return [];
         }
     }
+
+    // The console stream drops writes to a closed pipe without a word; a tar stream whose reader
+    // went away (ssh dropped, tar failed) must stop the restore instead, so fd 1 is written directly.
+    private static Stream StandardOutput() =>
+        new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1, isAsync: false);
 
     // -v, -vv and -v -v all count.
     private static int VerboseCount(ParseResult r) => r.GetResult(Verbose)?.IdentifierTokenCount ?? 0;

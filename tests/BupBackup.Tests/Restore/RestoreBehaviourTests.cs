@@ -156,6 +156,18 @@ public sealed class RestoreBehaviourTests : IDisposable
         Assert.Equal(count, Directory.EnumerateFiles(Dest).Count());
     }
 
+    [Fact]
+    public void AFailingTarOutputAbortsTheRestore()
+    {
+        SaveRoot(s => s.Tree(s.Bupm(SyntheticRepository.Directory(), ("f", SyntheticRepository.File(4))), Regular("f", s.Blob("data"))));
+        using var repository = Repository.Open(RepoPath);
+        using var restorer = new Restorer(repository, new RestoreOptions { Error = _errors.Add });
+
+        var e = Assert.Throws<RestoreAbortedException>(() => restorer.WriteTar(new BrokenStream(), [Encoding.UTF8.GetBytes("/b/latest/")]));
+
+        Assert.Contains("writing the tar stream failed", e.Message);
+    }
+
     public void Dispose() => _scratch.Dispose();
 
     private static TreeEntry Regular(string name, ObjectId blob) => new(GitFileMode.Regular, Encoding.UTF8.GetBytes(name), blob);
@@ -183,6 +195,13 @@ public sealed class RestoreBehaviourTests : IDisposable
         using var repository = Repository.Open(RepoPath);
         using var restorer = new Restorer(repository, options with { Error = _errors.Add });
         return restorer.RestoreTo(Encoding.UTF8.GetBytes(Dest), paths.Select(Encoding.UTF8.GetBytes));
+    }
+
+    private sealed class BrokenStream : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("Broken pipe");
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("Broken pipe");
     }
 
     private Stat LStat(string relative) =>

@@ -72,6 +72,18 @@ public sealed class RestoreCompatTests(RestoreSourceFixture saved) : IClassFixtu
     }
 
     [Fact]
+    public void TarStopsWithAnErrorWhenItsReaderGoesAway()
+    {
+        SkipIfNeeded();
+        var script = $"{RestoreCli.BupfsCommand} restore --tar '{saved.Saved}/' | head -c 1000 > /dev/null";
+
+        var result = RestoreCli.Sh(saved.Repository, script);
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("writing the tar stream failed", result.Stderr);
+    }
+
+    [Fact]
     public void TarListsLongNamesLinksAndNanosecondTimes()
     {
         SkipIfNeeded();
