@@ -52,20 +52,23 @@ public sealed class IndexUpdaterTests : IDisposable
         var deleted = _ws.Write("sub/deleted.txt", "two");
         _ws.Write("kept.txt", "three");
         _ws.AgeAll();
-        var first = _ws.Index();
+
+        // Grafted to /src: its ancestors are synthetic, so other processes writing to /tmp change nothing.
+        var isolated = new IndexOptions { Grafts = [new GraftPoint(BackupWorkspace.B(_ws.Source), "/src"u8.ToArray())] };
+        var first = _ws.Index(isolated);
         Assert.Equal(0, first.Changed);
-        var again = _ws.Index();
+        var again = _ws.Index(isolated);
         Assert.Equal((0L, 0L, 0L), (again.Added, again.Changed, again.Deleted));
 
         File.AppendAllText(changed, "more");
         File.Delete(deleted);
         _ws.Write("new.txt", "four");
-        var third = _ws.Index();
+        var third = _ws.Index(isolated);
         Assert.Equal(1, third.Added);
         Assert.Equal(1, third.Deleted);
         Assert.Equal(3, third.Changed); // changed.txt, and the two directories whose contents changed
-        Assert.DoesNotContain(_ws.Records(), r => S(r.Path) == deleted);
-        Assert.Equal(7, _ws.Record(changed).DecodeMetadata()!.Size);
+        Assert.DoesNotContain(_ws.Records(), r => S(r.Path) == "/src/sub/deleted.txt");
+        Assert.Equal(7, _ws.Record("/src/changed.txt").DecodeMetadata()!.Size);
     }
 
     [Fact]
@@ -198,11 +201,12 @@ public sealed class IndexUpdaterTests : IDisposable
     {
         _ws.Write("f.txt", "x");
         _ws.AgeAll();
-        _ws.Index();
+        var isolated = new IndexOptions { Grafts = [new GraftPoint(BackupWorkspace.B(_ws.Source), "/src"u8.ToArray())] };
+        _ws.Index(isolated);
         var before = File.GetLastWriteTimeUtc(_ws.IndexPath);
         var inode = BupBackup.Posix.PosixFiles.LStat(BackupWorkspace.B(_ws.IndexPath)).Inode;
         Thread.Sleep(20);
-        _ws.Index();
+        _ws.Index(isolated);
         Assert.Equal(inode, BupBackup.Posix.PosixFiles.LStat(BackupWorkspace.B(_ws.IndexPath)).Inode);
         Assert.Equal(before, File.GetLastWriteTimeUtc(_ws.IndexPath));
         Assert.Empty(Directory.GetFiles(_ws.Repo, ".bupfs-index.tmp-*"));
