@@ -71,30 +71,14 @@ internal sealed class SaveProducer
         while (cursor.MoveNext())
         {
             var record = cursor.Current!;
-            if (source is not null && !PathNames.IsWithin(record.Path, source))
-            {
-                post(new SaveEvent(SaveEventKind.SourceEnd, record));
-                source = null;
-            }
-
-            if (source is null && _sources.Find(s => PathNames.IsWithin(record.Path, s)) is { } found)
-            {
-                source = found;
-                post(new SaveEvent(SaveEventKind.SourceStart, record));
-            }
-
+            source = Track(source, record, post);
             if (source is not null)
             {
                 InSource(cursor, record, post, jobs);
             }
-            else if (record.IsDirectory && _sources.Exists(s => s.AsSpan().StartsWith(record.Path)))
-            {
-                post(new SaveEvent(SaveEventKind.Ancestor, record));
-            }
             else
             {
-                post(new SaveEvent(SaveEventKind.Copy, record));
-                cursor.SkipSubtree();
+                Outside(cursor, record, post);
             }
         }
 
@@ -102,6 +86,37 @@ internal sealed class SaveProducer
         {
             post(new SaveEvent(SaveEventKind.SourceEnd, IndexMerge.Synthetic("/"u8.ToArray())));
         }
+    }
+
+    /// <summary>Announces leaving and entering sources; returns the source <paramref name="record"/> is in, or null.</summary>
+    private byte[]? Track(byte[]? source, IndexRecord record, Action<SaveEvent> post)
+    {
+        if (source is not null && !PathNames.IsWithin(record.Path, source))
+        {
+            post(new SaveEvent(SaveEventKind.SourceEnd, record));
+            source = null;
+        }
+
+        if (source is null && _sources.Find(s => PathNames.IsWithin(record.Path, s)) is { } found)
+        {
+            source = found;
+            post(new SaveEvent(SaveEventKind.SourceStart, record));
+        }
+
+        return source;
+    }
+
+    /// <summary>A record outside every source: an ancestor of one is passed on, anything else copied whole.</summary>
+    private void Outside(IndexCursor cursor, IndexRecord record, Action<SaveEvent> post)
+    {
+        if (record.IsDirectory && _sources.Exists(s => s.AsSpan().StartsWith(record.Path)))
+        {
+            post(new SaveEvent(SaveEventKind.Ancestor, record));
+            return;
+        }
+
+        post(new SaveEvent(SaveEventKind.Copy, record));
+        cursor.SkipSubtree();
     }
 
     private void InSource(IndexCursor cursor, IndexRecord record, Action<SaveEvent> post, JobFactory? jobs)
