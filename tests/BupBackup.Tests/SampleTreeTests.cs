@@ -28,6 +28,8 @@ public sealed class SampleTreeTests : IDisposable
         Assert.Contains("hard/nested/deeper/c", info.RegularFiles);
         Assert.Equal(0, Syscall.lstat(Root + "/src/fifo", out var fifo));
         Assert.Equal(FilePermissions.S_IFIFO, fifo.st_mode & FilePermissions.S_IFMT);
+        Assert.Equal(0, Syscall.lstat(Root + "/src/socket", out var socket));
+        Assert.Equal(FilePermissions.S_IFSOCK, socket.st_mode & FilePermissions.S_IFMT);
         Assert.Equal(0, Syscall.lstat(Root + "/src/names/" + SampleTree.LongName, out _));
         Assert.Equal(0, Syscall.lstat(Root + "/src/names/" + UnixNames.FromBytes(SampleTree.NonUtf8Name), out _));
         Assert.Equal(0, Syscall.lstat(Root + "/src/sparse.img", out var sparse));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using Mono.Unix.Native;
 
@@ -168,8 +167,9 @@ public sealed class SampleTree
 
         if (_options.Socket)
         {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            socket.Bind(new UnixDomainSocketEndPoint(Path("socket")));
+            // mknod makes the socket inode directly; a bound .NET socket would unlink it when closed.
+            var mode = FilePermissions.S_IFSOCK | FilePermissions.S_IRUSR | FilePermissions.S_IWUSR | FilePermissions.S_IXUSR;
+            Check(Syscall.mknod(Path("socket"), mode, 0), "mknod socket");
         }
     }
 
