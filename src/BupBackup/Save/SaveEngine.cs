@@ -22,6 +22,10 @@ namespace BupBackup.Save;
 public sealed class SaveEngine : IDisposable
 {
     private const int StepsAhead = 4096;
+
+    // Twice the cores: with a cold cache, small files are read at the disk's latency, so more reads
+    // in flight help; with a warm one the extra workers only queue for the CPU.
+    private static readonly int DefaultWorkers = Math.Max(2, Environment.ProcessorCount * 2);
     private readonly SharedWriter _writer;
     private readonly SaveOptions _options;
     private readonly string _indexPath;
@@ -88,7 +92,7 @@ public sealed class SaveEngine : IDisposable
         var steps = Channel.CreateBounded<SaveEvent>(new BoundedChannelOptions(StepsAhead) { SingleReader = true, SingleWriter = true });
         using var cancel = new CancellationTokenSource();
         using var largeFiles = new LargeFileThread();
-        using var workers = new SaveWorkers(_options.Workers > 0 ? _options.Workers : Environment.ProcessorCount + 1);
+        using var workers = new SaveWorkers(_options.Workers > 0 ? _options.Workers : DefaultWorkers);
         var saver = new FileSaver(_writer, _links, stats, _options.OnProgress, largeFiles);
         var reading = Task.Factory.StartNew(() => producer.Run(steps.Writer, workers, saver, cancel.Token), TaskCreationOptions.LongRunning);
         try

@@ -23,7 +23,7 @@ public sealed record SaveOptions
     /// <summary>How to index sources the index does not cover yet (save indexes them first).</summary>
     public IndexOptions IndexOptions { get; init; } = new();
 
-    /// <summary>Number of threads reading and hashing files; 0 picks one per core plus one.</summary>
+    /// <summary>Number of threads reading and hashing files; 0 picks two per core.</summary>
     public int Workers { get; init; }
 
     /// <summary>
