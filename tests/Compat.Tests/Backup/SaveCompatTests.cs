@@ -23,8 +23,7 @@ public sealed class SaveCompatTests : IDisposable
         var restored = Path.Combine(_ws.Root, "restored");
         SaveCompatWorkspace.Ok(_ws.Bup("restore", "-C", restored, $"t/latest/{_ws.SavedSource}/"));
 
-        // The installed bup has no python xattr module: it can neither record nor restore xattrs.
-        var options = new TreeCompareOptions { Xattrs = false, Owners = tree.Owners };
+        var options = new TreeCompareOptions { Owners = tree.Owners };
         Assert.Empty(TreeComparer.Compare(_ws.Source, restored, options));
     }
 
@@ -54,9 +53,9 @@ public sealed class SaveCompatTests : IDisposable
     [Fact]
     public void Trees_are_identical_to_a_first_bup_save()
     {
-        // Without xattrs (this bup cannot record them). bup runs first: its directory listing sets
-        // the directories' atime, which both then record the same.
-        _ws.CreateTree(Rich with { Xattrs = false });
+        // With xattrs and ACLs, so their records must be encoded as bup encodes them. bup runs first:
+        // its directory listing sets the directories' atime, which both then record the same.
+        _ws.CreateTree(Rich);
         SaveCompatWorkspace.Ok(_ws.Bup("index", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bup("save", "--strip", "-n", "bup", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "--strip", "-n", "bupfs", _ws.Source));
@@ -66,7 +65,7 @@ public sealed class SaveCompatTests : IDisposable
     [Fact]
     public void Graft_and_strip_path_lay_out_the_save_as_bup_does()
     {
-        _ws.CreateTree(SampleTreeOptions.Small with { Xattrs = false, SmallFiles = 20 });
+        _ws.CreateTree(SampleTreeOptions.Small with { SmallFiles = 20 });
         SaveCompatWorkspace.Ok(_ws.Bup("index", _ws.Source));
         var graft = $"{_ws.Source}=/x/y";
         SaveCompatWorkspace.Ok(_ws.Bup("save", "--graft", graft, "-n", "bupg", _ws.Source));
