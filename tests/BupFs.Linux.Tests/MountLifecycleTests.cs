@@ -5,7 +5,8 @@ namespace BupFs.Linux.Tests;
 /// <summary>Mount, unmount, failure and signal paths: nothing stays mounted, the FS is disposed once.</summary>
 public sealed class MountLifecycleTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    // Generous: CI machines may be loaded (a 2-core box running builds took over 10 s to finish an unmount once).
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
 
     [Fact]
     public async Task UnmountAsyncUnmountsAndDisposesTheFileSystemOnce()
