@@ -96,17 +96,23 @@ restore_cmd() {
   esac
 }
 
-# step STEP TOOL CMD: time CMD (plus a final sync) cold, record seconds and peak RSS.
+# step STEP TOOL CMD: time CMD (plus a final sync) cold, record seconds and peak RSS. A failing
+# tool is reported as FAILED in the table rather than ending the run for the others.
 step() {
-  timed bash -c "$3 >/dev/null && sync"
-  FIG[$1,$2]=$T RSS[$1,$2]=$RSS_MB OTH[$1,$2]=$OTHERS
-  printf '  %-9s %-7s %8.2f s  %6d MiB  others %5.1f cpu-s\n' "$1" "$2" "$T" "$RSS_MB" "$OTHERS"
+  if timed bash -c "$3 >/dev/null && sync"; then
+    FIG[$1,$2]=$T RSS[$1,$2]=$RSS_MB OTH[$1,$2]=$OTHERS
+    printf '  %-9s %-7s %8.2f s  %6d MiB  others %5.1f cpu-s\n' "$1" "$2" "$T" "$RSS_MB" "$OTHERS"
+  else
+    FIG[$1,$2]="" OTH[$1,$2]=""
+    printf '  %-9s %-7s FAILED\n' "$1" "$2"
+    return 1
+  fi
 }
 
 run_saves() {
   local tool n=$1 name=$2
   for tool in "${TOOLS[@]}"; do
-    step "$name" "$tool" "$(save_cmd "$tool" "$n")"
+    step "$name" "$tool" "$(save_cmd "$tool" "$n")" || true
   done
 }
 
@@ -116,33 +122,43 @@ run_restores() {
     dest="$BENCH_WORK/restore-$tool"
     mkdir -p "$dest"
     restore_cmd "$tool" "$dest"
-    step restore "$tool" "$CMD"
     # Content check (untimed): every tool must give back exactly the changed tree.
-    if diff -rq "$DATA" "$RESTORED" >/dev/null 2>&1; then OK[$tool]=same; else OK[$tool]=DIFFERENT; fi
+    if ! step restore "$tool" "$CMD"; then OK[$tool]=FAILED
+    elif diff -rq "$DATA" "$RESTORED" >/dev/null 2>&1; then OK[$tool]=same
+    else OK[$tool]=DIFFERENT; fi
     rm -rf "$dest"
   done
 }
 
+# figure STEP TOOL rate|secs: the table's figure (MB/s of the source data, or seconds), or FAILED.
+figure() {
+  local v=${FIG[$1,$2]:-}
+  if [ -z "$v" ]; then echo FAILED
+  elif [ "$3" = rate ]; then echo "$(rate "$DATA_MB" "$v") MB/s"
+  else echo "$(fmt "$v") s"; fi
+}
+
+# speedup STEP TOOL: how many times faster bupfs was than TOOL at STEP ("-" when not comparable).
+speedup() { if [ "$2" = bupfs ]; then echo -; else ratio "${FIG[$1,$2]:-}" "${FIG[$1,bupfs]:-}"; fi; }
+
 report() {
-  local t x label from
+  local t label from peak s
   for t in "${TOOLS[@]}"; do
-    x=-; [ "$t" != bupfs ] && [ "$BUPFS_SAVE" = 1 ] && x=$(ratio "${FIG[first,$t]}" "${FIG[first,bupfs]}")
-    row "first save ${DATA_MB} MB" "$t" "$(rate "$DATA_MB" "${FIG[first,$t]}") MB/s" "$x" "${OTH[first,$t]}"
+    row "first save ${DATA_MB} MB" "$t" "$(figure first "$t" rate)" "$(speedup first "$t")" "${OTH[first,$t]:-}"
   done
   for label in unchanged changed; do
     for t in "${TOOLS[@]}"; do
-      x=-; [ "$t" != bupfs ] && [ "$BUPFS_SAVE" = 1 ] && x=$(ratio "${FIG[$label,$t]}" "${FIG[$label,bupfs]}")
-      row "$([ $label = changed ] && echo "save after 1% ($CHANGED files) changed" || echo "save, nothing changed")" "$t" "$(fmt "${FIG[$label,$t]}") s" "$x" "${OTH[$label,$t]}"
+      row "$([ $label = changed ] && echo "save after 1% ($CHANGED files) changed" || echo "save, nothing changed")" \
+        "$t" "$(figure "$label" "$t" secs)" "$(speedup "$label" "$t")" "${OTH[$label,$t]:-}"
     done
   done
   for t in "${ALL_TOOLS[@]}"; do
-    [ -n "${FIG[restore,$t]:-}" ] || continue
-    x=-; [ "$t" != bupfs ] && [ "$BUPFS_RESTORE" = 1 ] && x=$(ratio "${FIG[restore,$t]}" "${FIG[restore,bupfs]}")
+    [ -n "${OK[$t]:-}" ] || continue
     from=""; [ "$t" = bupfs ] && [ "$BUPFS_SAVE" != 1 ] && from=", bup's repo"
-    row "restore latest (${OK[$t]}$from)" "$t" "$(rate "$DATA_MB" "${FIG[restore,$t]}") MB/s" "$x" "${OTH[restore,$t]}"
+    row "restore latest (${OK[$t]}$from)" "$t" "$(figure restore "$t" rate)" "$(speedup restore "$t")" "${OTH[restore,$t]:-}"
   done
   for t in "${ALL_TOOLS[@]}"; do
-    local peak=0 s
+    peak=0
     for s in "${STEPS[@]}"; do [ "${RSS[$s,$t]:-0}" -gt "$peak" ] && peak=${RSS[$s,$t]}; done
     [ "$peak" -gt 0 ] && row "peak RSS, any step" "$t" "$peak MiB" -
   done
@@ -153,23 +169,34 @@ report() {
   echo "  (bupfs x: how many times faster bupfs is; others: CPU seconds other processes used meanwhile)"
 }
 
+# faster STEP PEER FACTOR: 1 when bupfs took at most 1/FACTOR of PEER's time at STEP (0 when
+# either failed).
+faster() {
+  local p=${FIG[$1,$2]:-} b=${FIG[$1,bupfs]:-}
+  if [ -n "$p" ] && [ -n "$b" ]; then echo "$p >= $3 * $b" | bc -l; else echo 0; fi
+}
+
 # targets: issue 5's goals, each MET or MISSED.
 targets() {
+  local t
   echo
   echo "== targets (issue 5)"
   if [ "$BUPFS_SAVE" != 1 ]; then echo "  (bupfs save not available yet: save targets not measured)"; else
-    verdict "first save >= 6x bup save (x$(ratio "${FIG[first,bup]}" "${FIG[first,bupfs]}"))" "$(echo "${FIG[first,bup]} >= 6 * ${FIG[first,bupfs]}" | bc -l)"
-    verdict "first save faster than borg create (x$(ratio "${FIG[first,borg]}" "${FIG[first,bupfs]}"))" "$(gt "${FIG[first,borg]}" "${FIG[first,bupfs]}")"
-    verdict "unchanged save >= 5x faster than bup's (x$(ratio "${FIG[unchanged,bup]}" "${FIG[unchanged,bupfs]}"))" "$(echo "${FIG[unchanged,bup]} >= 5 * ${FIG[unchanged,bupfs]}" | bc -l)"
-    verdict "1%-changed save >= 5x faster than bup's (x$(ratio "${FIG[changed,bup]}" "${FIG[changed,bupfs]}"))" "$(echo "${FIG[changed,bup]} >= 5 * ${FIG[changed,bupfs]}" | bc -l)"
+    verdict "first save >= 6x bup save (x$(speedup first bup))" "$(faster first bup 6)"
+    verdict "first save faster than borg create (x$(speedup first borg))" "$(faster first borg 1)"
+    verdict "unchanged save >= 5x faster than bup's (x$(speedup unchanged bup))" "$(faster unchanged bup 5)"
+    verdict "1%-changed save >= 5x faster than bup's (x$(speedup changed bup))" "$(faster changed bup 5)"
   fi
   if [ "$BUPFS_RESTORE" != 1 ]; then echo "  (bupfs restore not available yet: restore target not measured)"; else
-    verdict "restore faster than bup restore (x$(ratio "${FIG[restore,bup]}" "${FIG[restore,bupfs]}"))" "$(gt "${FIG[restore,bup]}" "${FIG[restore,bupfs]}")"
-    verdict "restore faster than borg extract (x$(ratio "${FIG[restore,borg]}" "${FIG[restore,bupfs]}"))" "$(gt "${FIG[restore,borg]}" "${FIG[restore,bupfs]}")"
+    verdict "restore faster than bup restore (x$(speedup restore bup))" "$(faster restore bup 1)"
+    verdict "restore faster than borg extract (x$(speedup restore borg))" "$(faster restore borg 1)"
   fi
-  local t
   for t in "${ALL_TOOLS[@]}"; do
-    [ "${OK[$t]:-same}" = same ] || echo "  WRONG DATA: $t restore differs from the source tree" >&2
+    case "${OK[$t]:-same}" in
+      same) ;;
+      FAILED) echo "  FAILED: $t restore (its error is printed above)" >&2 ;;
+      *) echo "  WRONG DATA: $t restore differs from the source tree" >&2 ;;
+    esac
   done
   return 0
 }
