@@ -212,16 +212,7 @@ internal sealed class RestoreWalker
     // would make entries below it land wherever the link points.
     private static void CheckType(NodeKind kind, BupMetadata metadata)
     {
-        var expected = kind switch
-        {
-            NodeKind.File => PosixFileType.Regular,
-            NodeKind.Directory => PosixFileType.Directory,
-            NodeKind.Symlink => PosixFileType.Symlink,
-            NodeKind.Fifo => PosixFileType.Fifo,
-            NodeKind.Socket => PosixFileType.Socket,
-            NodeKind.CharDevice => PosixFileType.CharacterDevice,
-            _ => PosixFileType.BlockDevice,
-        };
+        var expected = kind.ToFileType();
         if (metadata.FileType != expected)
         {
             throw new InvalidDataException(

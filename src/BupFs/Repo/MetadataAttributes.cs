@@ -30,16 +30,7 @@ internal static class MetadataAttributes
     };
 
     /// <summary>The S_IFMT bits of <paramref name="kind"/>.</summary>
-    public static uint TypeBits(NodeKind kind) => (uint)(kind switch
-    {
-        NodeKind.File => PosixFileType.Regular,
-        NodeKind.Directory => PosixFileType.Directory,
-        NodeKind.Symlink => PosixFileType.Symlink,
-        NodeKind.Fifo => PosixFileType.Fifo,
-        NodeKind.Socket => PosixFileType.Socket,
-        NodeKind.CharDevice => PosixFileType.CharacterDevice,
-        _ => PosixFileType.BlockDevice,
-    });
+    public static uint TypeBits(NodeKind kind) => (uint)kind.ToFileType();
 
     /// <summary>
     /// The attributes a record describes, for a node of <paramref name="kind"/> (which wins over the
