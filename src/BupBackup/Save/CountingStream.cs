@@ -1,31 +1,17 @@
+using BupStore.Formats;
+
 namespace BupBackup.Save;
 
 /// <summary>A read-only pass-through that counts the bytes read and reports them as they go.</summary>
-internal sealed class CountingStream(Stream inner, Action<long>? onRead) : Stream
+internal sealed class CountingStream(Stream inner, Action<long>? onRead) : ForwardReadStream
 {
     /// <summary>Bytes read so far.</summary>
-    public long BytesRead { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => BytesRead;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public long BytesRead => Offset;
 
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
-        BytesRead += n;
+        Offset += n;
         if (n > 0)
         {
             onRead?.Invoke(n);
@@ -33,16 +19,6 @@ internal sealed class CountingStream(Stream inner, Action<long>? onRead) : Strea
 
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -233,7 +233,7 @@ internal sealed class FileSaver
             fd = PosixFiles.Open(path, flags, 0, "open");
         }
 
-        return new PositionalReadStream(new SafeFileHandle(fd, ownsHandle: true));
+        return new FileRangeStream(new SafeFileHandle(fd, ownsHandle: true), 0, long.MaxValue, ownsHandle: true);
     }
 
     private static IndexRecord UpdatedRecord(IndexRecord old, in FileStatus status, BupMetadata metadata, (GitFileMode Mode, ObjectId Id) stored, bool changed, DateTimeOffset readStart)
