@@ -123,6 +123,13 @@ measure_random() {
   release "$1"
 }
 
+# The source file read cold from disk: how fast the disk alone goes, for scale (when a mount is
+# far below it, reading the repository is not what bounds that mount).
+measure_disk() {
+  timed cat "$BENCH_WORK/data/mix.bin" > /dev/null
+  DISK=$(rate "$file_mb" "$T") DISK_O=$OTHERS
+}
+
 # bupfs join of the same file: what the mount's sequential read is held against (1.5x).
 measure_join() {
   local blob
@@ -156,6 +163,7 @@ report() {
     row "cold sequential read ${file_mb} MB" "$t" "${SEQ[$t]} MB/s" "$x" "${SEQ_O[$t]}"
   done
   row "cold sequential read ${file_mb} MB" "join" "$JOIN MB/s" "$(ratio "${SEQ[bupfs]}" "$JOIN")" "$JOIN_O"
+  row "cold sequential read ${file_mb} MB" "disk" "$DISK MB/s" - "$DISK_O"
   for t in "${TOOLS[@]}"; do
     x=-; [ "$t" != bupfs ] && x=$(ratio "${WALK[$t]}" "${WALK[bupfs]}")
     row "walk+stat ${WALK_ENTRIES[$t]} entries" "$t" "$(printf '%.3f' "${WALK[$t]}") s" "$x" "${WALK_O[$t]}"
@@ -168,6 +176,7 @@ report() {
   [ "$big" = 1 ] && row "read ${big_mb} MB: rate, peak RSS" bupfs "$BIG_RATE MB/s $BIG_HWM MiB" - "$BIG_O"
   print_table "bupfs mount vs bup fuse, borg mount, restic mount ($(date -u +%F), $(nproc) cores)"
   echo "  (bupfs x: how many times faster bupfs is; for the join row, mount rate / join rate;"
+  echo "   join: bupfs join of the same file to /dev/null; disk: cat of the source file;"
   echo "   others: CPU seconds used meanwhile by processes other than the reader and the mount)"
   [ "$big" = 1 ] && echo "  (bupfs RSS after the ${big_mb} MB read: $BIG_SPLIT)"
   return 0
@@ -206,6 +215,7 @@ for tool in "${TOOLS[@]}"; do
   measure_random "$tool"
 done
 measure_join
+measure_disk
 HWM_MAIN=$BUPFS_HWM
 [ "$big" = 1 ] && measure_big
 report
