@@ -34,6 +34,14 @@ internal sealed class ChunkSink
     {
         using (batch)
         {
+            Store(batch);
+        }
+    }
+
+    /// <summary>Stores the chunks of <paramref name="batch"/>; the caller disposes it.</summary>
+    public void Store(SplitBatch batch)
+    {
+        {
             var count = batch.Chunks.Count;
             var prepared = new PreparedObject[count];
             var writer = _writer.Writer;

@@ -158,17 +158,41 @@ internal sealed class FileSaver
     /// </summary>
     private (GitFileMode, ObjectId) SplitLarge(Stream stream) => _largeFiles.Run(() => SplitLargeAlone(stream));
 
+    // Reading and scanning put N+1 overlaps storing put N (hashed and compressed on every core), so
+    // the disk and the cores work at once. One store at a time (ChunkSink is single-threaded), and
+    // batches go back to the pool on this thread, which keeps the pool's per-thread cache to one.
     private (GitFileMode, ObjectId) SplitLargeAlone(Stream stream)
     {
         var chunks = new ChunkSink(_writer, parallel: true);
         var splitter = new HashSplitter();
-        while (splitter.Put(stream) is { } batch)
+        SplitBatch? storing = null;
+        var stored = Task.CompletedTask;
+        try
         {
-            chunks.Add(batch);
+            while (splitter.Put(stream) is { } batch)
+            {
+                Finish(stored, ref storing);
+                storing = batch;
+                stored = Task.Run(() => chunks.Store(batch));
+            }
+
+            Finish(stored, ref storing);
+        }
+        finally
+        {
+            ((IAsyncResult)stored).AsyncWaitHandle.WaitOne();
+            storing?.Dispose();
         }
 
         chunks.Add(splitter.Finish());
         return chunks.Finish();
+    }
+
+    private static void Finish(Task stored, ref SplitBatch? storing)
+    {
+        stored.GetAwaiter().GetResult();
+        storing?.Dispose();
+        storing = null;
     }
 
     /// <summary>Hashsplits a small file read whole into this worker's buffer (never a pooled 16 MiB array).</summary>
