@@ -5,8 +5,8 @@ namespace BupFs.Linux.Tests;
 /// <summary>Mount, unmount, failure and signal paths: nothing stays mounted, the FS is disposed once.</summary>
 public sealed class MountLifecycleTests
 {
-    // Generous: CI machines may be loaded (a 2-core box running builds took over 10 s to finish an unmount once).
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
+    // Generous: CI machines may be loaded.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task UnmountAsyncUnmountsAndDisposesTheFileSystemOnce()
@@ -106,6 +106,13 @@ public sealed class MountLifecycleTests
     public async Task ASignalToAForegroundMountUnmountsCleanly(int signal)
     {
         FuseEnvironment.RequireMounts();
+        if (IgnoredAtStart(signal))
+        {
+            // An ignored signal stays ignored in children (that is what nohup is for): the mount
+            // rightly keeps running, so there is nothing to test.
+            Assert.Skip($"signal {signal} is ignored in this process (started under nohup?) and so in the mount's");
+        }
+
         string path = TestRoot.NewDirectory();
         using Process child = MountChild.Start(path, autoUnmount: true);
         try
@@ -126,5 +133,13 @@ public sealed class MountLifecycleTests
 
             TestMount.ForceUnmount(path);
         }
+    }
+
+    // SigIgn in /proc/self/status: the hex mask of ignored signals (bit n-1 for signal n).
+    private static bool IgnoredAtStart(int signal)
+    {
+        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        ulong mask = Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16);
+        return (mask & (1UL << (signal - 1))) != 0;
     }
 }
