@@ -15,7 +15,7 @@ public static class MountCommand
     private const string ReadyLine = "bupfs-mount-ready";
     private static readonly Option<bool> Foreground = new("--foreground", "-f") { Description = "stay in the foreground until unmounted (Ctrl-C unmounts)" };
     private static readonly Option<string[]> FuseOptions = new("-o") { Description = "FUSE options, e.g. allow_other (repeatable, comma-separated)", AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<long> CacheMb = new("--cache-size") { Description = "MiB of decoded chunks and listings to cache", DefaultValueFactory = _ => 256 };
+    private static readonly Option<long> CacheMb = new("--cache-size") { Description = "MiB of decoded chunks and listings to cache (the kernel caches file content itself)", DefaultValueFactory = _ => 16 };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log every request (foreground)" };
     private static readonly Option<bool> Notify = new("--notify-ready") { Hidden = true };
     private static readonly Argument<string[]> Paths = new("paths") { Description = "[REPO] MOUNTPOINT", Arity = new ArgumentArity(1, 2) };
