@@ -42,7 +42,7 @@ public sealed class NodeCreatorTests : IDisposable
         }
 
         NodeCreator.Create(_dir.Bytes("null"), new BupMetadata { Mode = 0x21B6, Rdev = 259 });
-        NodeCreator.Create(_dir.Bytes("loop"), new BupMetadata { Mode = 0x61B0, Rdev = (long)FileStatus.MakeDevice(7, 300) });
+        NodeCreator.Create(_dir.Bytes("loop"), new BupMetadata { Mode = 0x61B0, Rdev = (long)DeviceNumber.Make(7, 300) });
         Assert.Equal("character special file 1 3", ProcessRunner.Bash("stat -c '%F %t %T' null", _dir.Path).Trim());
         Assert.Equal("block special file 7 12c", ProcessRunner.Bash("stat -c '%F %t %T' loop", _dir.Path).Trim()); // minor 300
     }

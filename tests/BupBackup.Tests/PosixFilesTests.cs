@@ -199,7 +199,7 @@ public sealed class PosixFilesTests : IDisposable
         Assert.Equal(fields[3], status.Size.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(fields[4], status.LinkCount.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(fields[5], status.Inode.ToString(CultureInfo.InvariantCulture));
-        var rdev = FileStatus.MakeDevice(Convert.ToUInt32(fields[6], 16), Convert.ToUInt32(fields[7], 16));
+        var rdev = DeviceNumber.Make(Convert.ToUInt32(fields[6], 16), Convert.ToUInt32(fields[7], 16));
         Assert.Equal(rdev, status.Rdev);
         Assert.Equal(fields[8], status.Device.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(fields[9], Format(status.Atime));

@@ -41,9 +41,4 @@ public readonly record struct FileStatus
 
     /// <summary>The file type bits of <see cref="Mode"/>.</summary>
     public PosixFileType FileType => (PosixFileType)(Mode & 0xF000);
-
-    /// <summary>glibc's <c>makedev</c>: the 64-bit dev_t bup stores for a major/minor pair.</summary>
-    public static ulong MakeDevice(uint major, uint minor) =>
-        ((ulong)(major & 0xFFF) << 8) | ((ulong)(major & 0xFFFFF000) << 32)
-        | (minor & 0xFFu) | ((ulong)(minor & 0xFFFFFF00) << 12);
 }

@@ -224,13 +224,13 @@ public static unsafe class PosixFiles
 
     private static FileStatus ToStatus(in StatxBuffer buffer) => new()
     {
-        Device = FileStatus.MakeDevice(buffer.DevMajor, buffer.DevMinor),
+        Device = DeviceNumber.Make(buffer.DevMajor, buffer.DevMinor),
         Inode = buffer.Ino,
         Mode = buffer.Mode,
         LinkCount = buffer.Nlink,
         Uid = buffer.Uid,
         Gid = buffer.Gid,
-        Rdev = FileStatus.MakeDevice(buffer.RdevMajor, buffer.RdevMinor),
+        Rdev = DeviceNumber.Make(buffer.RdevMajor, buffer.RdevMinor),
         Size = (long)buffer.Size,
         Atime = new BupTimespec(buffer.Atime.Seconds, buffer.Atime.Nanoseconds),
         Mtime = new BupTimespec(buffer.Mtime.Seconds, buffer.Mtime.Nanoseconds),

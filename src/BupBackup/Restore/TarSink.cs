@@ -103,7 +103,7 @@ internal sealed class TarSink : IRestoreSink
     private TarEntry Entry(RestoreItem item, byte[] name, TarEntryType type, long size = 0)
     {
         var m = item.Metadata;
-        var (major, minor) = DeviceNumbers(m.Rdev);
+        var (major, minor) = DeviceNumber.Split((ulong)m.Rdev);
         return new TarEntry
         {
             Name = name,
@@ -135,13 +135,4 @@ internal sealed class TarSink : IRestoreSink
         NodeKind.Directory => TarEntryType.Directory,
         _ => TarEntryType.Regular,
     };
-
-    // Linux's dev_t encoding (glibc gnu_dev_major/gnu_dev_minor): 12-bit major and 20-bit minor, split.
-    private static (uint Major, uint Minor) DeviceNumbers(long rdev)
-    {
-        var dev = (ulong)rdev;
-        var major = (uint)(((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000));
-        var minor = (uint)((dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00));
-        return (major, minor);
-    }
 }

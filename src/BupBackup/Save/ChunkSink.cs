@@ -41,27 +41,25 @@ internal sealed class ChunkSink
     /// <summary>Stores the chunks of <paramref name="batch"/>; the caller disposes it.</summary>
     public void Store(SplitBatch batch)
     {
+        var count = batch.Chunks.Count;
+        var prepared = new PreparedObject[count];
+        var writer = _writer.Writer;
+        if (_parallel && count > 1)
         {
-            var count = batch.Chunks.Count;
-            var prepared = new PreparedObject[count];
-            var writer = _writer.Writer;
-            if (_parallel && count > 1)
-            {
-                Parallel.For(0, count, i => prepared[i] = writer.Prepare(ObjectType.Blob, batch.Data(i)));
-            }
-            else
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    prepared[i] = writer.Prepare(ObjectType.Blob, batch.Data(i));
-                }
-            }
-
+            Parallel.For(0, count, i => prepared[i] = writer.Prepare(ObjectType.Blob, batch.Data(i)));
+        }
+        else
+        {
             for (var i = 0; i < count; i++)
             {
-                var cut = batch.Chunks[i];
-                _tree.Add(Keep(prepared[i]), cut.Length, cut.Level);
+                prepared[i] = writer.Prepare(ObjectType.Blob, batch.Data(i));
             }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var cut = batch.Chunks[i];
+            _tree.Add(Keep(prepared[i]), cut.Length, cut.Level);
         }
     }
 

@@ -180,7 +180,7 @@ internal sealed class FileSaver
         }
         finally
         {
-            ((IAsyncResult)stored).AsyncWaitHandle.WaitOne();
+            Task.WaitAny(stored); // waits without rethrowing, so an exception already in flight is not masked
             storing?.Dispose();
         }
 

@@ -40,8 +40,7 @@ internal sealed class SharedWriter
 
     /// <summary>
     /// Stores the empty blob (what empty files, FIFOs, sockets and devices point at) unless the
-    /// repository has it. Built here as a stored-block zlib stream because ZlibCodec.Compress
-    /// produces no valid stream for empty input, and the chunk builder only names this blob.
+    /// repository has it: the chunk builder only names this blob, it never writes it.
     /// </summary>
     public void EnsureEmptyBlob()
     {
@@ -50,11 +49,9 @@ internal sealed class SharedWriter
             return;
         }
 
-        using var zlib = new MemoryStream();
-        BupStore.Formats.ZlibCodec.WriteStored([], zlib);
         lock (Gate)
         {
-            Writer.Add(new PreparedObject(ObjectId.EmptyBlob, ObjectType.Blob, 0, zlib.ToArray()));
+            Writer.Write(ObjectType.Blob, []);
         }
     }
 

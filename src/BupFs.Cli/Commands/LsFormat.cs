@@ -82,11 +82,9 @@ internal sealed record LsFormat(bool Long, bool Hash, bool CommitHash, string? C
         return scaled.ToString("F1", CultureInfo.InvariantCulture) + "KMGTPE"[exponent - 1];
     }
 
-    // Linux's dev_t encoding (glibc gnu_dev_major/minor).
     private static string DeviceText(ulong dev)
     {
-        var major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & 0xFFFFF000);
-        var minor = (dev & 0xFF) | ((dev >> 12) & 0xFFFFFF00);
+        var (major, minor) = DeviceNumber.Split(dev);
         return $"{major},{minor}";
     }
 
