@@ -11,6 +11,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh || exit 1
+# The tests run the published program (native, as users get it), not the bupfs.dll beside them.
+export BUPFS_EXE="$PWD/out/bupfs/bupfs"
 passed=0; failed=0; skipped=0; rc=0
 for proj in tests/BupStore.Tests tests/BupBackup.Tests tests/BupFs.Tests tests/Compat.Tests tests/BupFs.Linux.Tests tests/Mount.Tests; do
   [ -d "$proj" ] || continue

@@ -124,6 +124,8 @@ public static class MountCommand
     private static IEnumerable<string> SelfCommand()
     {
         var exe = Environment.ProcessPath ?? "bupfs";
-        return Path.GetFileNameWithoutExtension(exe) == "dotnet" ? [exe, typeof(MountCommand).Assembly.Location] : [exe];
+        // Under `dotnet bupfs.dll` the first argument the runtime was given is the assembly's path;
+        // a native (ahead-of-time compiled) bupfs has no assembly file at all.
+        return Path.GetFileNameWithoutExtension(exe) == "dotnet" ? [exe, Environment.GetCommandLineArgs()[0]] : [exe];
     }
 }

@@ -8,14 +8,13 @@ internal static class RestoreCli
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The bupfs assembly built beside the tests.</summary>
-    public static string BupfsDll => Path.Combine(AppContext.BaseDirectory, "bupfs.dll");
 
     /// <summary>A shell word that runs the built bupfs.</summary>
-    public static string BupfsCommand => $"dotnet exec '{BupfsDll}'";
+    public static string BupfsCommand => TestSupport.BupfsProgram.ShellCommand;
 
     /// <summary>Runs bupfs with BUP_DIR=<paramref name="repository"/>.</summary>
     public static (int Exit, byte[] Stdout, string Stderr) Bupfs(string repository, params string[] args) =>
-        Run("dotnet", ["exec", BupfsDll, .. args], repository);
+        Run(TestSupport.BupfsProgram.FileName, TestSupport.BupfsProgram.Arguments(args), repository);
 
     /// <summary>Runs bup with BUP_DIR=<paramref name="repository"/>.</summary>
     public static (int Exit, byte[] Stdout, string Stderr) Bup(string repository, params string[] args) =>

@@ -35,7 +35,7 @@ internal sealed class SaveCompatWorkspace : IDisposable
         return info;
     }
 
-    public (int Exit, string Stdout, string Stderr) Bupfs(params string[] args) => Run("dotnet", ["exec", _tool.Dll, .. args]);
+    public (int Exit, string Stdout, string Stderr) Bupfs(params string[] args) => Run(TestSupport.BupfsProgram.FileName, TestSupport.BupfsProgram.Arguments(args));
 
     public (int Exit, string Stdout, string Stderr) Bup(params string[] args) => Run("bup", args);
 

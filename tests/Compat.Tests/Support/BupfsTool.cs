@@ -1,6 +1,6 @@
 namespace Compat.Tests.Support;
 
-/// <summary>Runs the built bupfs command (bupfs.dll beside the tests) and the real bup and git against one repository.</summary>
+/// <summary>Runs the built bupfs command (TestSupport.BupfsProgram) and the real bup and git against one repository.</summary>
 internal sealed class BupfsTool : IDisposable
 {
     public BupfsTool()
@@ -15,11 +15,9 @@ internal sealed class BupfsTool : IDisposable
 
     public string Repo { get; }
 
-    public string Dll => Path.Combine(AppContext.BaseDirectory, "bupfs.dll");
-
     public Dictionary<string, string> Env => new() { ["BUP_DIR"] = Repo, ["TZ"] = "UTC" };
 
-    public string Bupfs(params string[] args) => LookupTools.Run("dotnet", ["exec", Dll, .. args], Root, Env);
+    public string Bupfs(params string[] args) => LookupTools.Run(TestSupport.BupfsProgram.FileName, TestSupport.BupfsProgram.Arguments(args), Root, Env);
 
     public string Bup(params string[] args) => LookupTools.Run("bup", args, Root, Env);
 
@@ -35,7 +33,7 @@ internal sealed class BupfsTool : IDisposable
         return path;
     }
 
-    public string BupfsCommand => $"dotnet exec '{Dll}'";
+    public string BupfsCommand => TestSupport.BupfsProgram.ShellCommand;
 
     // rm -rf: Directory.Delete cannot remove the sample tree's non-UTF-8 names.
     public void Dispose() => TestSupport.ScratchFolder.Remove(Root);

@@ -52,7 +52,7 @@ internal sealed class BupRepository : IDisposable
 
     /// <summary>Runs bupfs on this repository and keeps its standard output as bytes.</summary>
     public ProcessResult BupfsBinary(params string[] arguments) =>
-        Processes.Execute("dotnet", ["exec", Support.Bupfs.Dll, .. arguments], Environment, Root, binaryOutput: true);
+        Processes.Execute(TestSupport.BupfsProgram.FileName, TestSupport.BupfsProgram.Arguments(arguments), Environment, Root, binaryOutput: true);
 
     /// <summary>Runs bup on this repository and keeps its standard output as bytes.</summary>
     public ProcessResult BupBinary(params string[] arguments) =>

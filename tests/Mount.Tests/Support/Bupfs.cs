@@ -1,11 +1,8 @@
 namespace Mount.Tests.Support;
 
-/// <summary>Runs the built bupfs command (bupfs.dll beside the tests), as a user would.</summary>
+/// <summary>Runs the built bupfs command (TestSupport.BupfsProgram), as a user would.</summary>
 internal static class Bupfs
 {
-    /// <summary>The command's assembly.</summary>
-    public static string Dll => Path.Join(AppContext.BaseDirectory, "bupfs.dll");
-
     /// <summary>Runs <c>bupfs ARGS</c> with TZ=UTC and the given environment; never throws on a failed exit.</summary>
     public static ProcessResult Execute(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
@@ -15,7 +12,7 @@ internal static class Bupfs
             env[name] = value;
         }
 
-        return Processes.Execute("dotnet", ["exec", Dll, .. arguments], env);
+        return Processes.Execute(TestSupport.BupfsProgram.FileName, TestSupport.BupfsProgram.Arguments(arguments), env);
     }
 
     /// <summary>Runs <c>bupfs ARGS</c>; returns stdout, throws on failure.</summary>

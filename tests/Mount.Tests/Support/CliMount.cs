@@ -61,11 +61,7 @@ internal sealed class CliMount : IDisposable
     {
         Fuse.RequireDevice();
         string path = MountRoot.NewDirectory("mnt");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "exec", Bupfs.Dll, "-d", repository.GitDir, "mount", "-f", "--notify-ready", path })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = TestSupport.BupfsProgram.StartInfo("-d", repository.GitDir, "mount", "-f", "--notify-ready", path);
 
         start.Environment["TZ"] = "UTC";
         Process child = Process.Start(start) ?? throw new InvalidOperationException("cannot start bupfs mount -f");
