@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using BupStore.Objects;
@@ -16,6 +17,9 @@ public sealed class PackFile : IDisposable
     public const int HeaderLength = 12;
 
     private const int TrailerLength = ObjectId.Size;
+
+    // Objects whose compressed form may exceed this are inflated through a stream instead.
+    private const int MaxBufferedInput = 16 << 20;
 
     private readonly SafeFileHandle _handle;
 
@@ -98,6 +102,47 @@ public sealed class PackFile : IDisposable
         }
 
         var data = GC.AllocateUninitializedArray<byte>((int)header.Size);
+        if (!TryInflateBuffered(offset, dataStart, data))
+        {
+            InflateStreaming(offset, dataStart, data);
+        }
+
+        return data;
+    }
+
+    // One read of everything the stream can occupy, then one inflate call. The bound is zlib's own
+    // worst case (compressBound) with room for stored blocks; a stream longer than that (legal but
+    // odd), or an object too big to buffer, takes the streaming path instead.
+    private bool TryInflateBuffered(long offset, long dataStart, byte[] data)
+    {
+        var size = (long)data.Length;
+        var bound = Math.Min(size + (size >> 12) + (size >> 14) + (size >> 25) + 64, DataEnd - dataStart);
+        if (bound > MaxBufferedInput)
+        {
+            return false;
+        }
+
+        var input = ArrayPool<byte>.Shared.Rent((int)bound);
+        try
+        {
+            var n = RandomAccess.Read(_handle, input.AsSpan(0, (int)bound), dataStart);
+            return ZlibInflater.Inflate(input.AsSpan(0, n), data) switch
+            {
+                InflateStatus.Complete => true,
+                InflateStatus.TooShort => throw new CorruptObjectException(Path, "zlib data ends before the object's size", offset),
+                InflateStatus.TooLong => throw new CorruptObjectException(Path, "zlib data longer than the object's size", offset),
+                InflateStatus.Corrupt => throw new CorruptObjectException(Path, "bad zlib data", offset),
+                _ => false,
+            };
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+        }
+    }
+
+    private void InflateStreaming(long offset, long dataStart, byte[] data)
+    {
         try
         {
             using var source = new FileRangeStream(_handle, dataStart, DataEnd);
@@ -108,8 +153,6 @@ public sealed class PackFile : IDisposable
         {
             throw new CorruptObjectException(Path, $"bad zlib data: {e.Message}", offset);
         }
-
-        return data;
     }
 
     /// <summary>Reads <paramref name="count"/> raw bytes at <paramref name="offset"/> (for CRC checks).</summary>

@@ -63,7 +63,7 @@ public sealed class ObjectStore : IDisposable
 
     private bool TryReadOnce(ObjectId id, out GitObject obj)
     {
-        if (_packs.TryLocate(id, out var pack, out var offset))
+        if (_packs.TryLocate(id, out var pack, out var offset, expectPresent: true))
         {
             obj = ReadEntry(pack.Pack, offset, id);
             return true;
@@ -139,9 +139,14 @@ public sealed class ObjectStore : IDisposable
     /// </summary>
     public GitObject ReadEntry(PackFile pack, long offset, ObjectId id)
     {
+        var header = pack.ReadHeader(offset);
+        if (header.Type is not (ObjectType.OfsDelta or ObjectType.RefDelta))
+        {
+            return new GitObject(header.Type, pack.Inflate(offset, header)); // bup never deltifies
+        }
+
         var chain = new List<(PackFile Pack, long Offset, PackObjectHeader Header)>();
         var current = pack;
-        var header = current.ReadHeader(offset);
         GitObject? baseObject = null;
         while (header.Type is ObjectType.OfsDelta or ObjectType.RefDelta)
         {

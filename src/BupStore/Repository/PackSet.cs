@@ -45,13 +45,14 @@ internal sealed class PackSet
 
     /// <summary>
     /// Finds the pack holding <paramref name="id"/>. An absent id costs one bloom probe when a
-    /// trusted bloom exists, else one search per midx plus one per uncovered idx.
+    /// trusted bloom exists, else one search per midx plus one per uncovered idx. Readers, whose
+    /// ids are nearly always present, pass <paramref name="expectPresent"/> to skip the probe.
     /// </summary>
-    public bool TryLocate(ObjectId id, out PackEntry pack, out long offset)
+    public bool TryLocate(ObjectId id, out PackEntry pack, out long offset, bool expectPresent = false)
     {
         pack = null!;
         offset = 0;
-        if (_bloom is not null && !_bloom.MayContain(id))
+        if (!expectPresent && _bloom is not null && !_bloom.MayContain(id))
         {
             return false;
         }

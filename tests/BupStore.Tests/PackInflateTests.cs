@@ -1,0 +1,129 @@
+using System.IO.Compression;
+using System.Text;
+using BupStore.Formats;
+using BupStore.Objects;
+using BupStore.Repository;
+
+namespace BupStore.Tests;
+
+/// <summary>
+/// Pack entries are inflated in one call from a single read; every way a stream can disagree with
+/// its header's size, or run past the bytes read, must give the right data or a clear error.
+/// </summary>
+public sealed class PackInflateTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bupfs-inflate-").FullName;
+
+    public PackInflateTests() => Directory.CreateDirectory(Path.Combine(_dir, "pack"));
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static byte[] Deflate(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
+    {
+        using var output = new MemoryStream();
+        using (var z = new ZLibStream(output, level, leaveOpen: true))
+        {
+            z.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Stored(byte[] data)
+    {
+        using var output = new MemoryStream();
+        ZlibCodec.WriteStored(data, output);
+        return output.ToArray();
+    }
+
+    // A valid zlib stream padded with empty stored blocks: far longer than zlib's own worst case,
+    // so it cannot fit the single read and must be inflated through the stream.
+    private static byte[] Padded(byte[] data)
+    {
+        var body = Stored(data);
+        using var output = new MemoryStream();
+        output.Write(body.AsSpan(0, 2));
+        for (var i = 0; i < 4000; i++)
+        {
+            output.Write([0x00, 0x00, 0x00, 0xFF, 0xFF]); // not final, stored, length 0
+        }
+
+        output.Write(body.AsSpan(2));
+        return output.ToArray();
+    }
+
+    private ObjectStore WritePack(params (ObjectId Id, long Size, byte[] Zlib)[] entries)
+    {
+        using (var writer = new PackWriter(_dir))
+        {
+            foreach (var (id, size, zlib) in entries)
+            {
+                writer.Append(id, ObjectType.Blob, size, zlib);
+            }
+
+            Assert.NotNull(writer.Finish());
+        }
+
+        return new ObjectStore(_dir);
+    }
+
+    private static ObjectId Id(int n) => ObjectId.Parse(n.ToString("x40"));
+
+    [Fact]
+    public void CompressedStoredEmptyAndPaddedStreamsReadBack()
+    {
+        var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i}\n")));
+        var random = new byte[200_000];
+        new Random(5).NextBytes(random);
+        using var store = WritePack(
+            (Id(1), text.Length, Deflate(text)),
+            (Id(2), random.Length, Stored(random)),
+            (Id(3), 0, Stored([])),
+            (Id(4), text.Length, Padded(text)),
+            (Id(5), random.Length, Deflate(random, CompressionLevel.SmallestSize)));
+
+        Assert.Equal(text, store.Read(Id(1)).Data);
+        Assert.Equal(random, store.Read(Id(2)).Data);
+        Assert.Empty(store.Read(Id(3)).Data);
+        Assert.Equal(text, store.Read(Id(4)).Data);
+        Assert.Equal(random, store.Read(Id(5)).Data);
+    }
+
+    [Theory]
+    [InlineData(+1, "ends before")]
+    [InlineData(-1, "longer than")]
+    public void SizeThatDisagreesWithTheStreamIsCorrupt(int delta, string reason)
+    {
+        var data = Encoding.ASCII.GetBytes(new string('a', 5000) + "end");
+        using var store = WritePack((Id(1), data.Length + delta, Deflate(data)), (Id(2), data.Length, Deflate(data)));
+
+        var e = Assert.Throws<CorruptObjectException>(() => store.Read(Id(1)));
+        Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+        Assert.Equal(data, store.Read(Id(2)).Data);
+    }
+
+    [Fact]
+    public void WrongChecksumIsCorrupt()
+    {
+        var data = Encoding.ASCII.GetBytes("checksummed content");
+        var zlib = Deflate(data);
+        zlib[^1] ^= 0x55;
+        using var store = WritePack((Id(1), data.Length, zlib));
+
+        var e = Assert.Throws<CorruptObjectException>(() => store.Read(Id(1)));
+        Assert.Contains("zlib", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StreamCutShortAtTheEndOfThePackIsCorrupt()
+    {
+        var data = new byte[50_000];
+        new Random(9).NextBytes(data);
+        var zlib = Stored(data);
+        using var store = WritePack((Id(1), data.Length, zlib[..^1000]));
+
+        var e = Assert.Throws<CorruptObjectException>(() => store.Read(Id(1)));
+        Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
+    }
+}
