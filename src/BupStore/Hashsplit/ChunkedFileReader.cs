@@ -8,7 +8,7 @@ namespace BupStore.Hashsplit;
 /// fanout trees by binary search over the hex offsets in the entry names, so it costs O(log n)
 /// object reads (bup-format.md §4.6).
 /// </summary>
-/// <remarks>Thread-safe when the source is; holds no per-read state.</remarks>
+/// <remarks>Thread-safe when the source is; the only state kept between reads is an immutable hint.</remarks>
 public sealed class ChunkedFileReader
 {
     private const int MaxDepth = 32;
@@ -16,6 +16,7 @@ public sealed class ChunkedFileReader
     private readonly ObjectId _top;
     private readonly bool _topIsTree;
     private long _length = -1;
+    private Leaf? _lastLeaf;
 
     /// <summary>Reads the file whose entry is (<paramref name="mode"/>, <paramref name="top"/>).</summary>
     public ChunkedFileReader(IChunkSource source, GitFileMode mode, ObjectId top)
@@ -90,15 +91,34 @@ public sealed class ChunkedFileReader
     /// <summary>Finds the chunk blob holding <paramref name="pos"/> and the file offset where it starts.</summary>
     public bool TryLocate(long pos, out ObjectId blob, out long blobStart)
     {
-        blob = _top;
-        blobStart = 0;
-        if (pos < 0)
+        // Sequential reads stay in one bottom-level tree for hundreds of chunks: look there first
+        // instead of descending from the top through the cache at every chunk.
+        if (Volatile.Read(ref _lastLeaf) is { } leaf && pos >= leaf.Start && pos < leaf.End)
         {
-            return false;
+            var i = leaf.Tree.Find(pos - leaf.Start);
+            if (i >= 0 && !leaf.Tree.IsTree[i])
+            {
+                blob = leaf.Tree.Ids[i];
+                blobStart = leaf.Start + leaf.Tree.Offsets[i];
+                return true;
+            }
         }
 
-        var isTree = _topIsTree;
-        for (var depth = 0; isTree; depth++)
+        return LocateFromTop(pos, out blob, out blobStart);
+    }
+
+    private bool LocateFromTop(long pos, out ObjectId blob, out long blobStart)
+    {
+        blob = _top;
+        blobStart = 0;
+        if (pos < 0 || !_topIsTree)
+        {
+            return pos >= 0;
+        }
+
+        // [start, end) is the file range the current tree covers; the rightmost path has no known end.
+        var end = long.MaxValue;
+        for (var depth = 0; ; depth++)
         {
             var tree = Descend(blob, depth);
             var i = tree.Find(pos - blobStart);
@@ -107,14 +127,23 @@ public sealed class ChunkedFileReader
                 return false;
             }
 
-            blobStart += tree.Offsets[i];
-            isTree = tree.IsTree[i];
+            var start = blobStart;
+            var entryEnd = i + 1 < tree.Offsets.Length ? start + tree.Offsets[i + 1] : end;
+            blobStart = start + tree.Offsets[i];
             blob = tree.Ids[i];
-        }
+            if (!tree.IsTree[i])
+            {
+                Volatile.Write(ref _lastLeaf, new Leaf(tree, start, end));
+                return true;
+            }
 
-        return true;
+            end = entryEnd;
+        }
     }
 
     private ChunkTree Descend(ObjectId id, int depth) =>
         depth < MaxDepth ? _source.GetChunkTree(id) : throw new CorruptObjectException($"tree {_top}", "chunk trees nested too deep");
+
+    /// <summary>A bottom-level tree and the file range [Start, End) it covers.</summary>
+    private sealed record Leaf(ChunkTree Tree, long Start, long End);
 }
