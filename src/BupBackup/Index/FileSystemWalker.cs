@@ -1,4 +1,3 @@
-using System.Text;
 using BupBackup.Posix;
 using BupStore.Formats;
 using BupStore.Objects;
@@ -10,24 +9,27 @@ namespace BupBackup.Index;
 /// compares tree entries, so a directory sorts as if its name ended in '/'), with an lstat of every
 /// path. Never follows symlinks. Skips excluded paths, the repository, and with one-file-system the
 /// contents of directories on other devices. Unreadable directories and vanished paths are warnings.
+/// Directories are scanned ahead on a few threads (<see cref="DirectoryPrefetcher"/>); the entries
+/// and warnings come out in the same order as a one-at-a-time walk's.
 /// </summary>
-/// <remarks>Memory: the sorted listings of the directories on the current path. Not thread-safe.</remarks>
+/// <remarks>Memory: the sorted listings of the directories on the current path, and of at most
+/// <see cref="DirectoryPrefetcher.MaxAhead"/> directories scanned ahead. Not thread-safe.</remarks>
 internal sealed class FileSystemWalker
 {
-    private readonly IndexOptions _options;
-    private readonly HashSet<string> _excluded;
-    private readonly string? _repository;
+    /// <summary>Scanning threads: enough to keep the disk busy while a cold walk waits on it.</summary>
+    internal const int DefaultThreads = 8;
 
-    /// <summary>Creates a walker with <paramref name="options"/>.</summary>
-    public FileSystemWalker(IndexOptions options)
+    private readonly IndexOptions _options;
+    private readonly DirectoryScanner _scanner;
+    private readonly int _threads;
+
+    /// <summary>Creates a walker with <paramref name="options"/>, scanning on <paramref name="threads"/> threads (0: on the caller's).</summary>
+    public FileSystemWalker(IndexOptions options, int threads = DefaultThreads)
     {
         _options = options;
-        _excluded = options.Excludes.Select(Key).ToHashSet(StringComparer.Ordinal);
-        _repository = options.RepositoryDirectory is { } repo ? Key(repo) : null;
+        _scanner = new DirectoryScanner(new ExclusionFilter(options));
+        _threads = threads;
     }
-
-    // Paths as Latin-1 strings: one char per byte, so any byte path is a usable set key and regex input.
-    private static string Key(byte[] path) => Encoding.Latin1.GetString(PathNames.ForSystem(path));
 
     /// <summary>The entries at and below <paramref name="root"/> (resolved, without a trailing '/').</summary>
     public IEnumerable<WalkEntry> Walk(byte[] root)
@@ -55,100 +57,69 @@ internal sealed class FileSystemWalker
             yield break;
         }
 
-        foreach (var entry in WalkDirectory(PathNames.AsDirectory(root), st))
+        using var prefetcher = new DirectoryPrefetcher(_scanner.Scan, _threads);
+        foreach (var entry in WalkDirectory(PathNames.AsDirectory(root), st, prefetcher))
         {
             yield return entry;
         }
     }
 
-    private IEnumerable<WalkEntry> WalkDirectory(byte[] top, FileStatus topStatus)
+    private IEnumerable<WalkEntry> WalkDirectory(byte[] top, FileStatus topStatus, DirectoryPrefetcher prefetcher)
     {
         yield return new WalkEntry(top, topStatus);
-        var stack = new Stack<(byte[] Dir, List<Child> Children, int Next)>();
-        stack.Push((top, List(top), 0));
+        var stack = new Stack<Frame>();
+        stack.Push(Enter(top, prefetcher.Request(top), topStatus, prefetcher));
         while (stack.Count > 0)
         {
-            var (dir, children, next) = stack.Pop();
-            if (next >= children.Count)
+            var frame = stack.Peek();
+            if (frame.Next >= frame.Children.Count)
             {
+                stack.Pop();
                 continue;
             }
 
-            stack.Push((dir, children, next + 1));
-            var child = children[next];
-            var path = child.IsDirectory ? [.. dir, .. child.Name, (byte)'/'] : PathNames.Join(dir, child.Name);
+            var i = frame.Next++;
+            var child = frame.Children[i];
+            var path = child.IsDirectory ? [.. frame.Directory, .. child.Name, (byte)'/'] : PathNames.Join(frame.Directory, child.Name);
             yield return new WalkEntry(path, child.Status);
-            if (child.IsDirectory && Descends(child.Status, topStatus))
+            if (frame.Jobs[i] is { } job)
             {
-                stack.Push((path, List(path), 0));
+                stack.Push(Enter(path, job, topStatus, prefetcher));
             }
         }
+    }
+
+    /// <summary>Takes a directory's scan, reports its problems, and requests the scans of the subdirectories the walk will enter.</summary>
+    private Frame Enter(byte[] dir, DirectoryPrefetcher.Job job, in FileStatus topStatus, DirectoryPrefetcher prefetcher)
+    {
+        var scan = prefetcher.Take(job);
+        scan.Warnings.ForEach(Warn);
+        var jobs = new DirectoryPrefetcher.Job?[scan.Children.Count];
+        // Requested last to first: the prefetcher serves the newest request first, and the walk needs the first.
+        for (var i = scan.Children.Count - 1; i >= 0; i--)
+        {
+            var child = scan.Children[i];
+            if (child.IsDirectory && Descends(child.Status, topStatus))
+            {
+                jobs[i] = prefetcher.Request([.. dir, .. child.Name, (byte)'/']);
+            }
+        }
+
+        return new Frame(dir, scan.Children, jobs);
     }
 
     private bool Descends(in FileStatus dir, in FileStatus top) => !_options.OneFileSystem || dir.Device == top.Device;
 
-    private List<Child> List(byte[] dir)
-    {
-        List<byte[]> names;
-        try
-        {
-            names = DirectoryListing.Names(PathNames.ForSystem(dir));
-        }
-        catch (PosixException e)
-        {
-            Warn(e.Message);
-            return [];
-        }
-
-        var children = new List<Child>(names.Count);
-        foreach (var name in names)
-        {
-            if (Stat(dir, name) is { } child)
-            {
-                children.Add(child);
-            }
-        }
-
-        children.Sort(static (a, b) => TreeCodec.CompareNames(a.Name, a.IsDirectory, b.Name, b.IsDirectory));
-        return children;
-    }
-
-    private Child? Stat(byte[] dir, byte[] name)
-    {
-        var path = PathNames.Join(dir, name);
-        try
-        {
-            if (PosixFiles.TryLStat(path) is not { } st)
-            {
-                return null; // vanished since readdir: simply not there
-            }
-
-            var child = new Child(name, st);
-            return IsExcluded(path, child.IsDirectory) ? null : child;
-        }
-        catch (PosixException e)
-        {
-            Warn(e.Message);
-            return null;
-        }
-    }
-
-    private bool IsExcluded(byte[] path, bool isDirectory)
-    {
-        var key = Key(path);
-        if (_excluded.Contains(key) || (isDirectory && key == _repository))
-        {
-            return true;
-        }
-
-        var text = isDirectory ? key + "/" : key;
-        return _options.ExcludePatterns.Any(rx => rx.IsMatch(text));
-    }
-
     private void Warn(string message) => _options.OnWarning?.Invoke(message);
 
-    private readonly record struct Child(byte[] Name, FileStatus Status)
+    private sealed class Frame(byte[] directory, List<ScannedChild> children, DirectoryPrefetcher.Job?[] jobs)
     {
-        public bool IsDirectory => Status.FileType == PosixFileType.Directory;
+        public byte[] Directory { get; } = directory;
+
+        public List<ScannedChild> Children { get; } = children;
+
+        public DirectoryPrefetcher.Job?[] Jobs { get; } = jobs;
+
+        public int Next { get; set; }
     }
 }

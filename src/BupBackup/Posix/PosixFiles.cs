@@ -35,6 +35,39 @@ public static unsafe class PosixFiles
         return ToStatus(in buffer);
     }
 
+    /// <summary>
+    /// <c>fstatat(directoryFd, name, AT_SYMLINK_NOFOLLOW)</c>: lstat of the entry <paramref name="name"/>
+    /// of an open directory, or null when it does not exist. The kernel looks up one name instead of
+    /// walking every component of a full path. <paramref name="directoryPath"/> only names the entry in errors.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or holds a '/' or NUL byte.</exception>
+    public static FileStatus? TryLStatAt(int directoryFd, ReadOnlySpan<byte> name, ReadOnlySpan<byte> directoryPath)
+    {
+        if (name.IsEmpty || name.IndexOfAny((byte)'/', (byte)0) >= 0)
+        {
+            throw new ArgumentException($"not a directory entry name: '{BupStore.Objects.NameText.Display(name)}'", nameof(name));
+        }
+
+        // NAME_MAX is 255: the terminated name fits on the stack, no allocation per entry.
+        Span<byte> native = name.Length < 512 ? stackalloc byte[name.Length + 1] : new byte[name.Length + 1];
+        name.CopyTo(native);
+        native[^1] = 0;
+        StatxBuffer buffer;
+        fixed (byte* p = native)
+        {
+            if (LibC.Statx(directoryFd, p, StatxBuffer.AtSymlinkNoFollow, StatxBuffer.BasicStats, &buffer) != 0)
+            {
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                return errno == Errno.ENOENT ? null : throw new PosixException("lstat", EntryPath(directoryPath, name), errno);
+            }
+        }
+
+        return ToStatus(in buffer);
+    }
+
+    private static byte[] EntryPath(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name) =>
+        directory.Length > 0 && directory[^1] == (byte)'/' ? [.. directory, .. name] : [.. directory, (byte)'/', .. name];
+
     /// <summary><c>readlink</c>: the target bytes of the symlink at <paramref name="path"/>.</summary>
     public static byte[] ReadLink(ReadOnlySpan<byte> path)
     {

@@ -12,8 +12,8 @@ internal static unsafe partial class DirectoryNative
     /// <summary>Offset of <c>d_name</c> in glibc's <c>struct dirent64</c> (ino 8, off 8, reclen 2, type 1).</summary>
     public const int NameOffset = 19;
 
-    [LibraryImport(Library, EntryPoint = "opendir", SetLastError = true)]
-    public static partial nint OpenDir(byte* path);
+    [LibraryImport(Library, EntryPoint = "fdopendir", SetLastError = true)]
+    public static partial nint FdOpenDir(int fd);
 
     [LibraryImport(Library, EntryPoint = "readdir64", SetLastError = true)]
     public static partial byte* ReadDir(nint dir);

@@ -15,6 +15,10 @@ internal static class OpenFlags
     public const int NoAccessTime = 0x40000;
     public const int CloseOnExec = 0x80000;
 
+    /// <summary>O_DIRECTORY: 0o200000 on x86/x86_64, 0o40000 on arm and arm64.</summary>
+    public static int Directory { get; } =
+        RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x4000 : 0x10000;
+
     /// <summary>O_NOFOLLOW: 0o400000 on x86/x86_64, 0o100000 on arm and arm64.</summary>
     public static int NoFollow { get; } =
         RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x8000 : 0x20000;
