@@ -1,6 +1,7 @@
-// Sequential read-ahead for one open file: while the host copies chunk n to the kernel, the
-// thread pool inflates chunks n+1.. into the shared cache, so two cores work on one stream.
+// Sequential read-ahead for one open file: while the host copies chunk n to the kernel, one
+// worker per core inflates chunks n+1.. into the shared cache, so every core works on one stream.
 using BupStore.Hashsplit;
+using BupStore.Objects;
 
 namespace BupFs.Caching;
 
@@ -10,9 +11,9 @@ namespace BupFs.Caching;
 /// A random read resets the window, so random access costs nothing extra.
 /// </summary>
 /// <remarks>
-/// Thread-safe: <see cref="Observe"/> may be called from several host threads at once. At most one
-/// background task per handle runs at a time; failures there are ignored because the reader hits
-/// the same error itself, on the request that really needs the data.
+/// Thread-safe: <see cref="Observe"/> may be called from several host threads at once. Up to one
+/// background task per core runs per handle, each claiming the next chunk not yet claimed; failures
+/// there are ignored because the reader hits the same error itself, on the request that needs the data.
 /// </remarks>
 internal sealed class ReadAhead
 {
@@ -32,7 +33,7 @@ internal sealed class ReadAhead
     private long _window;
     private long _fetched;
     private long _target;
-    private bool _running;
+    private int _running;
     private bool _stopped;
 
     /// <summary>Prefetches for <paramref name="reader"/> (of <paramref name="length"/> bytes) into <paramref name="source"/>.</summary>
@@ -43,6 +44,9 @@ internal sealed class ReadAhead
         _length = length;
         _maxWindow = maxWindow;
     }
+
+    /// <summary>Background tasks per handle: one per core.</summary>
+    private static int MaxWorkers => Environment.ProcessorCount;
 
     /// <summary>How far ahead data has been requested so far (tests).</summary>
     public long FetchedUntil
@@ -79,12 +83,12 @@ internal sealed class ReadAhead
             _window = Math.Min(_maxWindow, Math.Max(InitialWindow, _window * 2));
             _target = Math.Min(_length, end + _window);
             _fetched = Math.Max(_fetched, end);
-            if (_running || _fetched >= _target)
+            if (_running >= MaxWorkers || _fetched >= _target)
             {
                 return;
             }
 
-            _running = true;
+            _running++;
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(static self => self.Run(), this, preferLocal: false);
@@ -101,40 +105,63 @@ internal sealed class ReadAhead
 
     private void Run()
     {
-        while (NextPosition() is { } position)
+        while (Claim() is { } blob)
         {
-            long next;
             try
             {
-                next = _reader.TryLocate(position, out var blob, out var blobStart)
-                    ? blobStart + Math.Max(1, _source.GetBlob(blob).Length)
-                    : long.MaxValue;
+                _source.GetBlob(blob);
             }
             catch (Exception)
             {
                 // Nothing may escape a thread-pool item (it would end the process): a damaged object
                 // is reported by the foreground read that needs it; a disposed cache means unmount.
-                next = long.MaxValue;
-            }
-
-            lock (_lock)
-            {
-                _fetched = Math.Max(_fetched, next);
             }
         }
     }
 
-    private long? NextPosition()
+    // Takes the chunk at the read-ahead frontier for this worker and moves the frontier past it;
+    // null when there is nothing left to do (the worker then ends).
+    private ObjectId? Claim()
     {
-        lock (_lock)
+        while (true)
         {
-            if (_stopped || _fetched >= _target)
+            long position;
+            lock (_lock)
             {
-                _running = false;
-                return null;
+                if (_stopped || _fetched >= _target)
+                {
+                    _running--;
+                    return null;
+                }
+
+                position = _fetched;
             }
 
-            return _fetched;
+            // Located outside the lock: it may read a chunk tree, and host threads wait on this lock.
+            ObjectId blob;
+            long next;
+            try
+            {
+                next = _reader.TryLocate(position, out blob, out _, out var blobEnd) ? Math.Min(blobEnd, _length) : long.MaxValue;
+            }
+            catch (Exception)
+            {
+                (blob, next) = (default, long.MaxValue);
+            }
+
+            lock (_lock)
+            {
+                if (_fetched != position)
+                {
+                    continue; // another worker (or a reset) moved the frontier first
+                }
+
+                _fetched = Math.Max(next, position + 1);
+                if (next != long.MaxValue)
+                {
+                    return blob;
+                }
+            }
         }
     }
 }

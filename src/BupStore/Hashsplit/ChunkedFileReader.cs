@@ -89,9 +89,15 @@ public sealed class ChunkedFileReader
     }
 
     /// <summary>Finds the chunk blob holding <paramref name="pos"/> and the file offset where it starts.</summary>
-    public bool TryLocate(long pos, out ObjectId blob, out long blobStart)
+    public bool TryLocate(long pos, out ObjectId blob, out long blobStart) => TryLocate(pos, out blob, out blobStart, out _);
+
+    /// <summary>
+    /// Finds the chunk blob holding <paramref name="pos"/>, the file offset where it starts, and where
+    /// the next chunk starts (<see cref="long.MaxValue"/> for the file's last chunk).
+    /// </summary>
+    public bool TryLocate(long pos, out ObjectId blob, out long blobStart, out long blobEnd)
     {
-        // Sequential reads stay in one bottom-level tree for hundreds of chunks: look there first
+        // Sequential reads stay in one bottom-level tree for many chunks in a row: look there first
         // instead of descending from the top through the cache at every chunk.
         if (Volatile.Read(ref _lastLeaf) is { } leaf && pos >= leaf.Start && pos < leaf.End)
         {
@@ -100,24 +106,26 @@ public sealed class ChunkedFileReader
             {
                 blob = leaf.Tree.Ids[i];
                 blobStart = leaf.Start + leaf.Tree.Offsets[i];
+                blobEnd = i + 1 < leaf.Tree.Offsets.Length ? leaf.Start + leaf.Tree.Offsets[i + 1] : leaf.End;
                 return true;
             }
         }
 
-        return LocateFromTop(pos, out blob, out blobStart);
+        return LocateFromTop(pos, out blob, out blobStart, out blobEnd);
     }
 
-    private bool LocateFromTop(long pos, out ObjectId blob, out long blobStart)
+    private bool LocateFromTop(long pos, out ObjectId blob, out long blobStart, out long blobEnd)
     {
         blob = _top;
         blobStart = 0;
+        blobEnd = long.MaxValue;
         if (pos < 0 || !_topIsTree)
         {
             return pos >= 0;
         }
 
-        // [start, end) is the file range the current tree covers; the rightmost path has no known end.
-        var end = long.MaxValue;
+        // [start, leafEnd) is the file range the current tree covers; the rightmost path has no known end.
+        var leafEnd = long.MaxValue;
         for (var depth = 0; ; depth++)
         {
             var tree = Descend(blob, depth);
@@ -128,16 +136,17 @@ public sealed class ChunkedFileReader
             }
 
             var start = blobStart;
-            var entryEnd = i + 1 < tree.Offsets.Length ? start + tree.Offsets[i + 1] : end;
+            var entryEnd = i + 1 < tree.Offsets.Length ? start + tree.Offsets[i + 1] : leafEnd;
             blobStart = start + tree.Offsets[i];
             blob = tree.Ids[i];
             if (!tree.IsTree[i])
             {
-                Volatile.Write(ref _lastLeaf, new Leaf(tree, start, end));
+                blobEnd = entryEnd;
+                Volatile.Write(ref _lastLeaf, new Leaf(tree, start, leafEnd));
                 return true;
             }
 
-            end = entryEnd;
+            leafEnd = entryEnd;
         }
     }
 
