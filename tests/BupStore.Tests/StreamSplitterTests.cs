@@ -75,7 +75,7 @@ public sealed class StreamSplitterTests : IDisposable
     public void KeepBoundariesSplitsEachSourceAlone()
     {
         byte[][] files = [TestData.Quirk, TestData.R1m, TestData.Zeros(40_000)];
-        var tree = new ChunkTreeBuilder(body => ObjectHasher.Compute(ObjectType.Tree, body));
+        var tree = new ChunkTreeBuilder((type, body) => ObjectHasher.Compute(type, body));
         var expected = new List<ObjectId>();
         foreach (var file in files)
         {

@@ -29,6 +29,22 @@ public sealed class SplitCompatTests
     }
 
     [Fact]
+    public void EmptyInputOnABranchStoresTheEmptyBlobItNames()
+    {
+        using var t = new BupfsTool();
+        t.Bupfs("init");
+        var empty = t.Write("empty", []);
+        t.Bupfs("split", "-q", "-n", "e", empty);
+        t.Git("fsck", "--strict", "--full");
+
+        using var bup = new BupfsTool();
+        bup.Bup("init");
+        bup.Bup("split", "-n", "e", empty);
+        Assert.Equal(bup.Git("ls-tree", "-r", "e"), t.Git("ls-tree", "-r", "e"));
+        Assert.Contains("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391 blob 0", t.Git("cat-file", "--batch-all-objects", "--batch-check"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FiftyMegabyteMixAndSmallEditMatchBupAndReadBack()
     {
         using var t = new BupfsTool();

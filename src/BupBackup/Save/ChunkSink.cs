@@ -26,7 +26,7 @@ internal sealed class ChunkSink
     {
         _writer = writer;
         _parallel = parallel;
-        _tree = new ChunkTreeBuilder(body => Keep(writer.Writer.Prepare(ObjectType.Tree, body)));
+        _tree = new ChunkTreeBuilder((type, body) => Keep(writer.Writer.Prepare(type, body)));
     }
 
     /// <summary>Stores the chunks of <paramref name="batch"/> (and disposes it).</summary>

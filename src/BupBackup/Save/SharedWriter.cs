@@ -76,7 +76,7 @@ internal sealed class SharedWriter
     public (GitFileMode Mode, ObjectId Id) SplitBytes(ReadOnlySpan<byte> data)
     {
         var splitter = new HashSplitter();
-        var tree = new ChunkTreeBuilder(body => Write(ObjectType.Tree, body));
+        var tree = new ChunkTreeBuilder((type, body) => Write(type, body));
         for (var offset = 0; offset < data.Length; offset += HashSplitter.ReadSize)
         {
             using var batch = splitter.Put(data.Slice(offset, Math.Min(HashSplitter.ReadSize, data.Length - offset)));

@@ -16,13 +16,16 @@ public sealed class ChunkTreeBuilder
 {
     private const int MaxPerTree = 256;
 
-    private readonly Func<byte[], ObjectId> _writeTree;
+    private readonly Func<ObjectType, byte[], ObjectId> _write;
     private readonly List<List<Item>> _stacks = [[]];
 
-    /// <summary>Creates a builder that stores each tree body through <paramref name="writeTree"/>.</summary>
-    public ChunkTreeBuilder(Func<byte[], ObjectId> writeTree)
+    /// <summary>
+    /// Creates a builder that stores each tree body, and the empty blob when a file has no data,
+    /// through <paramref name="write"/>.
+    /// </summary>
+    public ChunkTreeBuilder(Func<ObjectType, byte[], ObjectId> write)
     {
-        _writeTree = writeTree;
+        _write = write;
     }
 
     /// <summary>Total bytes of the chunks added so far.</summary>
@@ -40,7 +43,7 @@ public sealed class ChunkTreeBuilder
     public ObjectId FinishTree()
     {
         var top = Fold();
-        return _writeTree(MakeTreeBody(top));
+        return _write(ObjectType.Tree, MakeTreeBody(top));
     }
 
     /// <summary>
@@ -52,9 +55,10 @@ public sealed class ChunkTreeBuilder
         var top = Fold();
         return top.Count switch
         {
-            0 => (GitFileMode.Regular, ObjectId.EmptyBlob),
+            // Stored, not only named: a tree must never point at an object the repository lacks.
+            0 => (GitFileMode.Regular, _write(ObjectType.Blob, [])),
             1 => (top[0].Mode, top[0].Id),
-            _ => (GitFileMode.Tree, _writeTree(MakeTreeBody(top))),
+            _ => (GitFileMode.Tree, _write(ObjectType.Tree, MakeTreeBody(top))),
         };
     }
 
@@ -81,7 +85,7 @@ public sealed class ChunkTreeBuilder
             else if (level.Count > 1)
             {
                 var size = level.Sum(x => x.Size);
-                _stacks[i + 1].Add(new Item(GitFileMode.Tree, _writeTree(MakeTreeBody(level)), size));
+                _stacks[i + 1].Add(new Item(GitFileMode.Tree, _write(ObjectType.Tree, MakeTreeBody(level)), size));
             }
 
             _stacks[i] = [];

@@ -52,7 +52,7 @@ public sealed class StreamSplitter
     /// </summary>
     public SplitResult Split(IEnumerable<Stream> sources, bool keepBoundaries)
     {
-        var tree = new ChunkTreeBuilder(body => Store(ObjectType.Tree, body));
+        var tree = new ChunkTreeBuilder(Store);
         var channel = Channel.CreateBounded<SplitBatch>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
         using var cancel = new CancellationTokenSource();
         var producer = Task.Factory.StartNew(() => Produce(sources, keepBoundaries, channel.Writer, cancel.Token), TaskCreationOptions.LongRunning);

@@ -9,7 +9,7 @@ public static class IdOnlySplit
     public static (List<(long Offset, int Length, int Level, ObjectId Id)> Chunks, ChunkTreeBuilder Tree) Run(IEnumerable<byte[]> files, int fanBits = 4)
     {
         var splitter = new HashSplitter(fanBits);
-        var tree = new ChunkTreeBuilder(body => ObjectHasher.Compute(ObjectType.Tree, body));
+        var tree = new ChunkTreeBuilder((type, body) => ObjectHasher.Compute(type, body));
         var chunks = new List<(long, int, int, ObjectId)>();
         long offset = 0;
         void Take(SplitBatch batch)
