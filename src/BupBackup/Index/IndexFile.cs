@@ -41,6 +41,13 @@ public static class IndexFile
         return reader is null ? new Dictionary<(ulong, ulong), byte[]>() : reader.ReadLinks();
     }
 
+    /// <summary>
+    /// Reads the whole index at <paramref name="path"/> and verifies its checksums and structure
+    /// (bup index --check). Returns the number of records; 0 when there is no index.
+    /// </summary>
+    /// <exception cref="CorruptObjectException">The index is damaged; the message says where.</exception>
+    public static long Check(string path) => IndexChecker.Check(path);
+
     /// <summary>Deletes the index (bup index --clear); it is only a cache.</summary>
     public static void Clear(string path) => File.Delete(path);
 }

@@ -14,6 +14,9 @@ namespace BupBackup.Index;
 internal sealed class IndexMerge
 {
     private const int BatchSize = 256;
+
+    /// <summary>The id --fake-valid gives records that name no object (bup's FAKE_SHA): no repository holds it.</summary>
+    internal static readonly ObjectId FakeId = ObjectId.FromBytes(Enumerable.Repeat((byte)1, ObjectId.Size).ToArray());
     private readonly IndexReader? _old;
     private readonly IndexCursor? _cursor;
     private readonly IndexWriter _writer;
@@ -21,7 +24,7 @@ internal sealed class IndexMerge
     private readonly byte[] _root;
     private readonly IndexOptions _options;
     private readonly IndexStatistics _stats;
-    private readonly BupTimespec _racyAfter;
+    private readonly BupTimespec _start;
     private readonly List<Step> _batch = [];
 
     public IndexMerge(IndexReader? old, IndexWriter writer, HardlinkTable links, byte[] indexRoot, IndexOptions options, IndexStatistics stats)
@@ -33,8 +36,8 @@ internal sealed class IndexMerge
         _root = indexRoot;
         _options = options;
         _stats = stats;
-        // bup's tmax: a timestamp this recent may not change when the file does; recheck next time.
-        _racyAfter = BupTimespec.FromUnixNanoseconds((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1000) * 1_000_000);
+        // bup's tmax: every stat of the pass comes after this, so a timestamp racy against it is racy against its stat.
+        _start = RacyTimestamps.Now();
         _cursor?.MoveNext();
     }
 
@@ -94,7 +97,7 @@ internal sealed class IndexMerge
         {
             Modified |= !old.RealPath.AsSpan().SequenceEqual(entry.RealPath);
             old.RealPath = entry.RealPath; // a tree moved under a graft keeps its records
-            return new Step(StepKind.Keep, old, entry);
+            return new Step(StepKind.Keep, Fake(old, entry), entry);
         }
 
         Modified = true;
@@ -108,7 +111,34 @@ internal sealed class IndexMerge
             _stats.Changed++;
         }
 
-        return new Step(StepKind.Fresh, NewRecord(entry, old), entry);
+        return new Step(StepKind.Fresh, Fake(NewRecord(entry, old), entry), entry);
+    }
+
+    /// <summary>Applies --fake-valid or --fake-invalid to a record the walk found below the root.</summary>
+    private IndexRecord Fake(IndexRecord record, NewEntry entry)
+    {
+        if (_options.Fake == FakeValidity.None || !PathNames.IsWithin(entry.IndexPath, _root))
+        {
+            return record;
+        }
+
+        var before = (record.Flags, record.GitMode, record.Id);
+        if (_options.Fake == FakeValidity.Invalid)
+        {
+            record.Flags &= ~IndexFlags.HashValid;
+        }
+        else
+        {
+            record.Flags |= IndexFlags.HashValid;
+            if (record.Id.IsZero || record.GitMode == GitFileMode.None)
+            {
+                // A valid record always names an object (bup's rule, checked by --check).
+                (record.GitMode, record.Id) = (GitFileMode.Regular, FakeId);
+            }
+        }
+
+        Modified |= before != (record.Flags, record.GitMode, record.Id);
+        return record;
     }
 
     /// <summary>Reads the metadata the batch needs on every core, then writes the batch in order.</summary>
@@ -163,7 +193,7 @@ internal sealed class IndexMerge
         Path = entry.IndexPath,
         RealPath = entry.RealPath,
         Status = entry.Status,
-        Flags = IsRacy(entry.Status) ? IndexFlags.Racy : IndexFlags.None,
+        Flags = RacyTimestamps.IsRacy(entry.Status, _start) ? IndexFlags.Racy : IndexFlags.None,
         GitMode = old is { IsSynthetic: false } ? old.GitMode : GitFileMode.None,
         Id = old is { IsSynthetic: false } ? old.Id : default,
     };
@@ -183,8 +213,6 @@ internal sealed class IndexMerge
 
         step.Warnings = warnings;
     }
-
-    private bool IsRacy(in FileStatus status) => status.Mtime.CompareTo(_racyAfter) >= 0 || status.Ctime.CompareTo(_racyAfter) >= 0;
 
     /// <summary>A directory that is only a place in the archive (above an index graft).</summary>
     public static IndexRecord Synthetic(byte[] path) => new()

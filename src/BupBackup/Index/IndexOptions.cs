@@ -21,6 +21,9 @@ public sealed record IndexOptions
     /// <summary>When false, a changed device number alone does not make a record stale (--no-check-device).</summary>
     public bool CheckDevice { get; init; } = true;
 
+    /// <summary>Marks every record at or below the walked paths valid or invalid (--fake-valid, --fake-invalid).</summary>
+    public FakeValidity Fake { get; init; }
+
     /// <summary>The repository directory, never indexed (bup skips BUP_DIR).</summary>
     public byte[]? RepositoryDirectory { get; init; }
 

@@ -21,6 +21,7 @@ public static class IndexCommand
     private static readonly Option<bool> Status = new("--status", "-s") { Description = "print each path with a status char (A/M) (implies -p)" };
     private static readonly Option<bool> Hash = new("--hash", "-H") { Description = "print the object id of each entry" };
     private static readonly Option<bool> Long = new("--long", "-l") { Description = "print mode and git mode of each entry" };
+    private static readonly Option<bool> Check = new("--check") { Description = "verify the index file's integrity (before and after any update); a damaged index is an error" };
     private static readonly Option<bool> Clear = new("--clear") { Description = "delete the index" };
     private static readonly Option<bool> Xdev = new("--xdev", "-x", "--one-file-system") { Description = "don't cross filesystem boundaries" };
     private static readonly Option<string[]> Exclude = new("--exclude") { Description = "a path to exclude (repeatable)", AllowMultipleArgumentsPerToken = false };
@@ -30,6 +31,9 @@ public static class IndexCommand
     private static readonly Option<string[]> Graft = new("--graft") { Description = "record files under OLD as if they were under NEW: OLD=NEW (repeatable)" };
     private static readonly Option<bool> Regraft = new("--regraft") { Description = "point the --graft NEW paths at OLD without walking the disk" };
     private static readonly Option<bool> NoCheckDevice = new("--no-check-device") { Description = "don't treat a changed device number as a change" };
+    private static readonly Option<bool> FakeValid = new("--fake-valid") { Description = "mark every entry at or below the paths as up to date, without reading files" };
+    private static readonly Option<bool> FakeInvalid = new("--fake-invalid") { Description = "mark every entry at or below the paths as needing to be saved again" };
+    private static readonly Option<string> IndexFileOption = new("--indexfile", "-f") { Description = "use FILE as the index instead of the repository's", HelpName = "FILE" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "list directories as they are indexed (-vv: every path)", Arity = ArgumentArity.Zero };
     private static readonly Argument<string[]> Paths = new("paths") { Description = "paths to index", Arity = ArgumentArity.ZeroOrMore };
 
@@ -38,8 +42,8 @@ public static class IndexCommand
     {
         var command = new Command("index", "record the state of files for fast incremental saves (as bup index)")
         {
-            Update, Print, Modified, Status, Hash, Long, Clear, Xdev, Exclude, ExcludeFrom, ExcludeRx, ExcludeRxFrom,
-            Graft, Regraft, NoCheckDevice, Verbose, Paths,
+            Update, Print, Modified, Status, Hash, Long, Check, Clear, Xdev, Exclude, ExcludeFrom, ExcludeRx, ExcludeRxFrom,
+            Graft, Regraft, NoCheckDevice, FakeValid, FakeInvalid, IndexFileOption, Verbose, Paths,
         };
         command.SetAction(Run);
         return command;
@@ -48,11 +52,17 @@ public static class IndexCommand
     private static int Run(ParseResult r)
     {
         var gitDir = GitDir(r);
-        var indexPath = IndexFile.PathIn(gitDir);
+        var indexPath = r.GetValue(IndexFileOption) ?? IndexFile.PathIn(gitDir);
         var paths = (r.GetValue(Paths) ?? []).Select(p => Encoding.UTF8.GetBytes(p)).ToList();
         var printing = r.GetValue(Print) || r.GetValue(Modified) || r.GetValue(Status);
-        var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear));
+        var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear) || r.GetValue(Check));
+        CheckUsage(r, updating);
         var warnings = 0L;
+        if (r.GetValue(Check))
+        {
+            CheckIndex(indexPath, "initial");
+        }
+
         if (r.GetValue(Clear))
         {
             Console.Error.WriteLine("clear: clearing index.");
@@ -69,6 +79,11 @@ public static class IndexCommand
             PrintRecords(r, indexPath, paths);
         }
 
+        if (r.GetValue(Check) && (printing || updating))
+        {
+            CheckIndex(indexPath, "final");
+        }
+
         if (warnings > 0)
         {
             Console.Error.WriteLine($"WARNING: {warnings} errors encountered.");
@@ -76,6 +91,40 @@ public static class IndexCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The option combinations bup refuses.</summary>
+    private static void CheckUsage(ParseResult r, bool updating)
+    {
+        if ((r.GetValue(FakeValid) || r.GetValue(FakeInvalid)) && !updating)
+        {
+            throw new CliException("--fake-valid and --fake-invalid are meaningless without -u", 2);
+        }
+
+        if (r.GetValue(FakeValid) && r.GetValue(FakeInvalid))
+        {
+            throw new CliException("--fake-valid is incompatible with --fake-invalid", 2);
+        }
+
+        if (r.GetValue(Clear) && r.GetValue(IndexFileOption) is not null)
+        {
+            throw new CliException("cannot clear an external index (via -f)", 2);
+        }
+    }
+
+    /// <summary>--check: the whole file is read and verified; damage ends the command before anything else touches it.</summary>
+    private static void CheckIndex(string indexPath, string when)
+    {
+        Console.Error.WriteLine($"check: starting {when} check.");
+        try
+        {
+            var records = IndexFile.Check(indexPath);
+            Console.Error.WriteLine($"check: passed ({records} entries).");
+        }
+        catch (BupStore.Formats.CorruptObjectException e)
+        {
+            throw new CliException($"check: the index is damaged: {e.Message}", 1);
+        }
     }
 
     /// <summary>
@@ -133,6 +182,7 @@ public static class IndexCommand
             OneFileSystem = r.GetValue(Xdev),
             Grafts = grafts,
             CheckDevice = !r.GetValue(NoCheckDevice),
+            Fake = r.GetValue(FakeValid) ? FakeValidity.Valid : r.GetValue(FakeInvalid) ? FakeValidity.Invalid : FakeValidity.None,
             RepositoryDirectory = Encoding.UTF8.GetBytes(Path.GetFullPath(gitDir)),
         };
     }
