@@ -1,6 +1,7 @@
 // Restoring into the filesystem: bup restore's create_path / write content / apply_to_path, in its order.
 using BupBackup.Posix;
 using BupBackup.Posix.Interop;
+using BupBackup.Restore.Pipeline;
 using BupStore.Formats;
 using BupStore.Objects;
 
@@ -14,25 +15,28 @@ namespace BupBackup.Restore;
 /// </summary>
 /// <remarks>
 /// Called from the walking thread. Regular files (other than hardlinks, which later links need at
-/// once) are written by a <see cref="WorkerPool"/> when <see cref="RestoreOptions.Workers"/> exceeds
-/// one: their content streams are opened by the walker, which keeps their nodes alive. A directory's
-/// metadata is applied once everything below it is done (<see cref="PendingDirectory"/>).
+/// once) go through a <see cref="ContentPipeline"/> when <see cref="RestoreOptions.Workers"/>
+/// exceeds one: a reader thread inflates their content ahead while writer threads write them. A
+/// directory's metadata is applied once everything below it is done (<see cref="PendingDirectory"/>).
 /// </remarks>
 internal sealed class DiskSink : IRestoreSink
 {
     private readonly byte[] _destination;
     private readonly RestoreOptions _options;
     private readonly RestoreReport _report;
-    private readonly WorkerPool? _pool;
+    private readonly ContentReader _reader;
+    private readonly ContentPipeline? _pipeline;
+    private readonly BufferPool _pool = new(BlockBuilder.BlockSize, 1);
     private readonly Stack<PendingDirectory> _open = new();
     private readonly PendingDirectory _top;
 
-    public DiskSink(byte[] destination, RestoreOptions options, RestoreReport report)
+    public DiskSink(byte[] destination, RestoreOptions options, RestoreReport report, ContentReader reader)
     {
         _destination = destination;
         _options = options;
         _report = report;
-        _pool = options.Workers > 1 ? new WorkerPool(options.Workers, "bupfs restore") : null;
+        _reader = reader;
+        _pipeline = options.Workers > 1 ? new ContentPipeline(reader, options.Workers, WriteQueued) : null;
         _top = new PendingDirectory(null, null, Finish);
     }
 
@@ -60,18 +64,25 @@ internal sealed class DiskSink : IRestoreSink
     /// <inheritdoc/>
     public void Write(RestoreItem item, Func<Stream> openContent)
     {
-        var regular = item.Metadata.FileType == PosixFileType.Regular;
-        if (_pool is null || !regular || item.Metadata.HardlinkTarget is { Length: > 0 })
+        if (item.Metadata.FileType != PosixFileType.Regular)
         {
-            using var content = regular ? openContent() : null;
-            WriteNow(item, content);
-            return;
+            WriteNode(item);
         }
-
-        var stream = openContent();
-        var parent = Current;
-        parent.Hold();
-        _pool.Enqueue(() => WriteQueued(item, stream, parent));
+        else if (item.ObjectId is not { } id)
+        {
+            using var content = openContent();
+            WriteStream(item, content);
+        }
+        else if (_pipeline is null || item.Metadata.HardlinkTarget is { Length: > 0 })
+        {
+            WriteNow(item, id);
+        }
+        else
+        {
+            var parent = Current;
+            parent.Hold();
+            _pipeline.Submit(item, parent);
+        }
     }
 
     /// <inheritdoc/>
@@ -92,46 +103,136 @@ internal sealed class DiskSink : IRestoreSink
     }
 
     /// <inheritdoc/>
-    public void Drain() => _pool?.Drain();
+    public void Drain() => _pipeline?.Drain();
 
     /// <inheritdoc/>
     public void Complete()
     {
-        _pool?.Complete();
+        _pipeline?.Complete();
         _top.Release();
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _pool?.Dispose();
+    public void Dispose() => _pipeline?.Dispose();
 
-    private void WriteNow(RestoreItem item, Stream? content)
+    private void WriteNode(RestoreItem item)
     {
-        using (var handle = NodeCreator.Create(PathOf(item), item.Metadata))
+        NodeCreator.Create(PathOf(item), item.Metadata)?.Dispose();
+        Apply(item);
+    }
+
+    // Content without an object (not from a save's tree): through the view's stream.
+    private void WriteStream(RestoreItem item, Stream content)
+    {
+        using (var file = RestoredFile.Create(PathOf(item), item.Metadata, _options.Sparse))
         {
-            if (handle is not null && content is not null)
+            var buffer = _pool.Rent();
+            try
             {
-                SparseFileWriter.Copy(content, handle, _options.Sparse);
+                for (int n; (n = content.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0;)
+                {
+                    file.Write(buffer.AsSpan(0, n));
+                }
             }
+            finally
+            {
+                _pool.Return(buffer);
+            }
+
+            file.Finish();
         }
 
         Apply(item);
     }
 
-    // Runs on a worker: failures are reported here, and the directory's hold is always released.
-    private void WriteQueued(RestoreItem item, Stream content, PendingDirectory parent)
+    // On the walking thread: hardlinks (later members link to the file at once) and Workers == 1.
+    // The top object is read first, so a missing one leaves nothing behind.
+    private void WriteNow(RestoreItem item, ObjectId id)
     {
+        var top = _reader.ReadTop(id);
+        using (var file = RestoredFile.Create(PathOf(item), item.Metadata, _options.Sparse))
+        {
+            if (top.Type == ObjectType.Blob)
+            {
+                file.Write(top.Data);
+            }
+            else
+            {
+                WriteChunks(file, id, top.Data);
+            }
+
+            file.Finish();
+        }
+
+        Apply(item);
+    }
+
+    private void WriteChunks(RestoredFile file, ObjectId id, byte[] tree)
+    {
+        var blocks = new BlockBuilder(_pool, block =>
+        {
+            try
+            {
+                file.Write(block.Span);
+            }
+            finally
+            {
+                _pool.Return(block.Buffer);
+            }
+
+            return true;
+        });
         try
         {
-            WriteNow(item, content);
-        }
-        catch (Exception e) when (RestoreWalker.IsEntryFailure(e))
-        {
-            _report.Error(item.RelativePath, e.Message);
+            _reader.ReadChunks(id, tree, blob => blocks.Append(blob));
+            blocks.Flush();
         }
         finally
         {
-            content.Dispose();
-            parent.Release();
+            blocks.Discard();
+        }
+    }
+
+    // On a writer thread: failures are reported here, and the directory's hold is always released.
+    // A failure before any content (a missing object) leaves nothing behind, as on the walking thread.
+    private void WriteQueued(FileWork work)
+    {
+        try
+        {
+            var more = work.Content.Take(out var block);
+            try
+            {
+                using (var file = RestoredFile.Create(PathOf(work.Item), work.Item.Metadata, _options.Sparse))
+                {
+                    while (more)
+                    {
+                        file.Write(block.Span);
+                        more = false;
+                        work.Content.Release(block);
+                        more = work.Content.Take(out block);
+                    }
+
+                    file.Finish();
+                }
+            }
+            finally
+            {
+                if (more)
+                {
+                    work.Content.Release(block);
+                }
+            }
+
+            Apply(work.Item);
+        }
+        catch (Exception e) when (RestoreWalker.IsEntryFailure(e))
+        {
+            work.Content.Abandon();
+            _report.Error(work.Item.RelativePath, e.Message);
+        }
+        finally
+        {
+            work.Parent.Release();
         }
     }
 

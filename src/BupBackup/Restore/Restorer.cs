@@ -1,5 +1,6 @@
 // bupfs restore: bup 0.33's cmd/restore.py on top of the repository view the mount uses.
 using BupBackup.Posix;
+using BupBackup.Restore.Pipeline;
 using BupBackup.Restore.Tar;
 using BupFs.Repo;
 using BupStore.Formats;
@@ -24,8 +25,9 @@ namespace BupBackup.Restore;
 /// </remarks>
 public sealed class Restorer : IDisposable
 {
-    // Content streams through once, so the view's cache only needs listings, chunk trees and the
-    // read-ahead windows of the files being written; more just keeps dead chunks alive (see PacedStream).
+    // A restore to disk reads file content straight from the store (ContentReader), so the view's
+    // cache holds listings, and for --tar also chunk trees and the read-ahead windows of the file
+    // being streamed; more just keeps dead chunks alive (see PacedStream).
     private const long CacheBytes = 16L * 1024 * 1024;
     private const long ReadAheadBytes = 2L * 1024 * 1024;
 
@@ -62,7 +64,7 @@ public sealed class Restorer : IDisposable
         ArgumentNullException.ThrowIfNull(paths);
         MakeDirectories(destination);
         var report = new RestoreReport(_options);
-        using var sink = new DiskSink(destination, _options, report);
+        using var sink = new DiskSink(destination, _options, report, new ContentReader(_fs.Repository.Objects));
         return Run(paths, sink, report);
     }
 

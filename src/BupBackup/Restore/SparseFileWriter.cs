@@ -27,7 +27,7 @@ internal static class SparseFileWriter
             int n;
             while ((n = source.ReadAtLeast(buffer.AsSpan(0, BufferSize), BufferSize, throwOnEndOfStream: false)) > 0)
             {
-                var end = sparse ? WriteSparsely(target, buffer.AsSpan(0, n), offset) : WriteAll(target, buffer.AsSpan(0, n), offset);
+                var end = Write(target, buffer.AsSpan(0, n), offset, sparse);
                 dataEnd = end > 0 ? offset + end : dataEnd;
                 offset += n;
             }
@@ -44,6 +44,15 @@ internal static class SparseFileWriter
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="data"/> at <paramref name="offset"/> of <paramref name="target"/>, with
+    /// <paramref name="sparse"/> skipping its whole zero blocks (counted from the start of
+    /// <paramref name="data"/>, so offsets should be block-aligned); returns where the last written
+    /// byte ends within <paramref name="data"/> (0: nothing written). The caller sets the final length.
+    /// </summary>
+    public static int Write(SafeFileHandle target, ReadOnlySpan<byte> data, long offset, bool sparse) =>
+        sparse ? WriteSparsely(target, data, offset) : WriteAll(target, data, offset);
 
     private static int WriteAll(SafeFileHandle target, ReadOnlySpan<byte> data, long offset)
     {

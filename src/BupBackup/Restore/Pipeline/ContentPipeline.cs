@@ -1,0 +1,221 @@
+// Why a pipeline: restoring is inflating (user time) and writing (kernel time copying into the
+// page cache, creating inodes, setting metadata), and one thread doing both in turn leaves the
+// other core idle half the time. Here one thread reads and inflates the files' objects in walk
+// order, ahead of the writers, while writer threads create, fill and finish the files.
+
+namespace BupBackup.Restore.Pipeline;
+
+/// <summary>
+/// Restores regular files in three stages: the walk submits files; reader threads each take the
+/// next file and read and inflate its content (<see cref="ContentReader"/>) into a
+/// <see cref="ContentChannel"/>, within a <see cref="ByteBudget"/>; as many writer threads take the
+/// files as they are handed on and write them through the callback given at construction.
+/// </summary>
+/// <remarks>
+/// <see cref="Submit"/>, <see cref="Drain"/> and <see cref="Complete"/> are called by one thread
+/// (the walk). There are never fewer writers than readers: a file being read always finds a writer
+/// to drain its blocks, so the budget cannot fill up with nobody to empty it. The write callback must not throw (it reports its own failures); a bug escaping it
+/// or the reader is kept and rethrown by <see cref="Complete"/>.
+/// </remarks>
+internal sealed class ContentPipeline : IDisposable
+{
+    /// <summary>Content read ahead of the writers, at most (plus the blocks being filled).</summary>
+    public const long ReadAheadBytes = 16L * 1024 * 1024;
+
+    private readonly ContentReader _reader;
+    private readonly Action<FileWork> _write;
+    private readonly ByteBudget _budget = new(ReadAheadBytes);
+    private readonly BufferPool _pool = new(BlockBuilder.BlockSize, (int)(ReadAheadBytes / BlockBuilder.BlockSize) + 4);
+    private readonly BoundedQueue<(RestoreItem Item, PendingDirectory Parent)> _submitted = new(512);
+    private readonly BoundedQueue<FileWork> _read = new(512);
+    private readonly Thread[] _readerThreads;
+    private int _readersLeft;
+    private readonly Thread[] _writerThreads;
+    private readonly object _lock = new();
+    private int _inFlight;
+    private Exception? _failure;
+    private bool _stopped;
+
+    /// <summary>Starts <paramref name="threads"/> reader and as many writer threads.</summary>
+    public ContentPipeline(ContentReader reader, int threads, Action<FileWork> write)
+    {
+        _reader = reader;
+        _write = write;
+        _readerThreads = Threads(threads, ReadLoop, "read");
+        _writerThreads = Threads(threads, WriteLoop, "write");
+        _readersLeft = _readerThreads.Length;
+        Array.ForEach(_readerThreads, t => t.Start());
+        Array.ForEach(_writerThreads, t => t.Start());
+    }
+
+    /// <summary>Queues <paramref name="item"/> (a regular file with an object) below <paramref name="parent"/>, which must hold a hold for it.</summary>
+    public void Submit(RestoreItem item, PendingDirectory parent)
+    {
+        lock (_lock)
+        {
+            _inFlight++;
+        }
+
+        _submitted.Add((item, parent));
+    }
+
+    /// <summary>Waits until every submitted file is written.</summary>
+    public void Drain()
+    {
+        lock (_lock)
+        {
+            while (_inFlight > 0)
+            {
+                Monitor.Wait(_lock);
+            }
+        }
+    }
+
+    /// <summary>Writes what is submitted, stops the threads, and rethrows the first bug that escaped a stage.</summary>
+    public void Complete()
+    {
+        Stop();
+        if (_failure is { } failure)
+        {
+            throw new InvalidOperationException($"a restore stage failed: {failure.Message}", failure);
+        }
+    }
+
+    /// <summary>Lets submitted files finish and stops the threads.</summary>
+    public void Dispose() => Stop();
+
+    private void Stop()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        _submitted.Complete();
+        Array.ForEach(_readerThreads, t => t.Join());
+        Array.ForEach(_writerThreads, t => t.Join());
+    }
+
+    private void ReadLoop()
+    {
+        try
+        {
+            while (_submitted.TryTake(out var next))
+            {
+                ReadFile(new FileWork(next.Item, next.Parent, new ContentChannel(_budget, _pool)));
+            }
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _readersLeft) == 0)
+            {
+                _read.Complete();
+            }
+        }
+    }
+
+    // A single blob is read before its file is handed on, so a writer never waits on a small file;
+    // a chunk tree is handed on first and streamed, so its writer starts on the first block.
+    private void ReadFile(FileWork work)
+    {
+        var handedOn = false;
+        try
+        {
+            var top = _reader.ReadTop(work.Item.ObjectId!.Value);
+            if (top.Type == BupStore.Objects.ObjectType.Blob)
+            {
+                work.Content.Add(new ContentBlock(top.Data, top.Data.Length, Pooled: false));
+                work.Content.Complete();
+                return;
+            }
+
+            _read.Add(work);
+            handedOn = true;
+            ReadChunks(work, top.Data);
+        }
+        catch (Exception e)
+        {
+            KeepIfBug(e);
+            work.Content.Fail(e);
+        }
+        finally
+        {
+            if (!handedOn)
+            {
+                _read.Add(work);
+            }
+        }
+    }
+
+    private void ReadChunks(FileWork work, byte[] tree)
+    {
+        var blocks = new BlockBuilder(_pool, work.Content.Add);
+        var stopped = false;
+        try
+        {
+            _reader.ReadChunks(work.Item.ObjectId!.Value, tree, blob =>
+            {
+                stopped = stopped || work.Content.Abandoned || !blocks.Append(blob);
+                if (stopped)
+                {
+                    throw new OperationCanceledException();
+                }
+            });
+            if (blocks.Flush())
+            {
+                work.Content.Complete();
+            }
+        }
+        catch (OperationCanceledException) when (stopped)
+        {
+            // The writer gave up on this file and reported why; nothing more to read.
+        }
+        finally
+        {
+            blocks.Discard();
+        }
+    }
+
+    private void WriteLoop()
+    {
+        while (_read.TryTake(out var work))
+        {
+            try
+            {
+                _write(work);
+            }
+            catch (Exception e)
+            {
+                KeepIfBug(e);
+                work.Content.Abandon();
+            }
+            finally
+            {
+                Finished();
+            }
+        }
+    }
+
+    private static Thread[] Threads(int count, ThreadStart loop, string role) =>
+        [.. Enumerable.Range(0, Math.Max(1, count)).Select(i => new Thread(loop) { IsBackground = true, Name = $"bupfs restore {role} {i}" })];
+
+    private void KeepIfBug(Exception e)
+    {
+        if (!RestoreWalker.IsEntryFailure(e))
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+        }
+    }
+
+    private void Finished()
+    {
+        lock (_lock)
+        {
+            if (--_inFlight == 0)
+            {
+                Monitor.PulseAll(_lock);
+            }
+        }
+    }
+}

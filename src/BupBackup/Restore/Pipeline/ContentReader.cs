@@ -1,0 +1,75 @@
+// A restore reads every file once, front to back. Walking its chunk tree depth-first reads each
+// tree and blob exactly once; the repository view's random-access reader (the mount's) descends
+// from the top for every read and keeps what it read in a shared cache, which a single pass never
+// asks for again.
+using BupStore.Formats;
+using BupStore.Hashsplit;
+using BupStore.Objects;
+using BupStore.Repository;
+
+namespace BupBackup.Restore.Pipeline;
+
+/// <summary>
+/// Reads a regular file's content straight from the object store, in file order: the blob itself,
+/// or the blobs of its chunk tree (bup-format.md §4.6), each tree validated as the view validates it.
+/// </summary>
+/// <remarks>Stateless apart from the store; thread-safe.</remarks>
+internal sealed class ContentReader
+{
+    // As ChunkedFileReader: real chunk trees are a few levels deep; deeper ones are hostile.
+    private const int MaxDepth = 32;
+
+    private readonly ObjectStore _store;
+
+    public ContentReader(ObjectStore store) => _store = store;
+
+    /// <summary>
+    /// Reads the object behind a file entry: a blob is the whole content, a tree is a chunk tree to
+    /// pass to <see cref="ReadChunks"/>. The object's own type decides, as git's does for any reader.
+    /// </summary>
+    /// <exception cref="IOException">Missing, damaged or wrongly typed object (RepositoryException).</exception>
+    public GitObject ReadTop(ObjectId id)
+    {
+        var top = _store.Read(id);
+        return top.Type is ObjectType.Blob or ObjectType.Tree ? top : throw new WrongObjectTypeException(id, ObjectType.Blob, top.Type);
+    }
+
+    /// <summary>Hands every blob of chunk tree <paramref name="id"/> (body <paramref name="body"/>) to <paramref name="onBlob"/>, in order.</summary>
+    /// <exception cref="IOException">A missing or damaged object below it.</exception>
+    public void ReadChunks(ObjectId id, byte[] body, Action<byte[]> onBlob) => ReadTree(id, body, onBlob, 0);
+
+    /// <summary>Hands the whole content of the file whose object is <paramref name="id"/> to <paramref name="onBlob"/>, blob by blob.</summary>
+    public void Read(ObjectId id, Action<byte[]> onBlob)
+    {
+        var top = ReadTop(id);
+        if (top.Type == ObjectType.Blob)
+        {
+            onBlob(top.Data);
+            return;
+        }
+
+        ReadChunks(id, top.Data, onBlob);
+    }
+
+    private void ReadTree(ObjectId id, byte[] body, Action<byte[]> onBlob, int depth)
+    {
+        var where = $"tree {id}";
+        if (depth >= MaxDepth)
+        {
+            throw new CorruptObjectException(where, "chunk trees nested too deep");
+        }
+
+        var tree = ChunkTree.From(TreeCodec.Parse(body, where), where);
+        for (var i = 0; i < tree.Ids.Length; i++)
+        {
+            if (tree.IsTree[i])
+            {
+                ReadTree(tree.Ids[i], _store.Read(tree.Ids[i], ObjectType.Tree), onBlob, depth + 1);
+            }
+            else
+            {
+                onBlob(_store.Read(tree.Ids[i], ObjectType.Blob));
+            }
+        }
+    }
+}
