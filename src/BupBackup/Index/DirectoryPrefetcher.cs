@@ -58,30 +58,37 @@ internal sealed class DirectoryPrefetcher : IDisposable
     /// <summary>The scan of <paramref name="job"/>'s directory, waiting for it or doing it here.</summary>
     public DirectoryScan Take(Job job)
     {
-        bool mine;
+        var mine = false;
+        ManualResetEventSlim? finished = null;
         lock (_lock)
         {
-            mine = job.State == JobState.Pending;
-            if (mine)
+            if (job.State == JobState.Pending)
             {
                 job.State = JobState.Taken; // a worker popping it later skips it
+                mine = true;
             }
-            else
+            else if (job.State == JobState.Running)
             {
-                while (job.State != JobState.Done)
-                {
-                    Monitor.Wait(_lock);
-                }
-
-                job.State = JobState.Taken;
-                _ahead--;
-                Monitor.PulseAll(_lock);
+                finished = job.Finished = new ManualResetEventSlim();
             }
         }
 
-        if (mine)
+        return mine ? _scan(job.Directory) : Collect(job, finished);
+    }
+
+    /// <summary>Waits for a job a worker took, then accounts for it.</summary>
+    private DirectoryScan Collect(Job job, ManualResetEventSlim? finished)
+    {
+        // Only the walk waits on this event: a finished scan wakes nobody else.
+        finished?.Wait();
+        lock (_lock)
         {
-            return _scan(job.Directory);
+            finished?.Dispose(); // the worker set it while holding the lock, so it is done with it
+            job.State = JobState.Taken;
+            if (_ahead-- == MaxAhead)
+            {
+                Monitor.Pulse(_lock); // a worker may have stopped at the limit
+            }
         }
 
         job.Failure?.Throw();
@@ -120,7 +127,7 @@ internal sealed class DirectoryPrefetcher : IDisposable
             lock (_lock)
             {
                 job.State = JobState.Done;
-                Monitor.PulseAll(_lock);
+                job.Finished?.Set();
             }
         }
     }
@@ -188,5 +195,8 @@ internal sealed class DirectoryPrefetcher : IDisposable
         public DirectoryScan? Result { get; set; }
 
         public ExceptionDispatchInfo? Failure { get; set; }
+
+        /// <summary>Set when the scan ends, created only when the walk has to wait for it.</summary>
+        public ManualResetEventSlim? Finished { get; set; }
     }
 }

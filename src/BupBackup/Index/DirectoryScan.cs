@@ -6,4 +6,4 @@ namespace BupBackup.Index;
 /// </summary>
 /// <param name="Children">The entries left after exclusions, sorted as git sorts tree entries.</param>
 /// <param name="Warnings">Messages for entries or a directory that could not be read.</param>
-internal sealed record DirectoryScan(List<ScannedChild> Children, List<string> Warnings);
+internal sealed record DirectoryScan(ScannedChild[] Children, List<string> Warnings);

@@ -27,75 +27,75 @@ internal sealed class DirectoryScanner
     /// <summary>Scans directory <paramref name="dir"/> (index form: ends in '/').</summary>
     public DirectoryScan Scan(byte[] dir)
     {
-        var warnings = new List<string>();
         try
         {
             using var handle = DirectoryHandle.Open(PathNames.ForSystem(dir));
             var names = handle.ReadNames();
-            var found = new Found[names.Count];
+            var found = new Found(names.Count);
             if (names.Count >= ParallelThreshold)
             {
-                Parallel.For(0, (names.Count + ChunkSize - 1) / ChunkSize, c => StatRange(handle, dir, names, found, c * ChunkSize));
+                Parallel.For(0, (names.Count + ChunkSize - 1) / ChunkSize, c => StatRange(handle, dir, names, found, c * ChunkSize, ChunkSize));
             }
             else
             {
-                StatRange(handle, dir, names, found, 0);
+                StatRange(handle, dir, names, found, 0, names.Count);
             }
 
-            return Collect(found, warnings);
+            return found.ToScan();
         }
         catch (PosixException e)
         {
-            warnings.Add(e.Message);
-            return new DirectoryScan([], warnings);
+            return new DirectoryScan([], [e.Message]);
         }
     }
 
-    private void StatRange(DirectoryHandle handle, byte[] dir, List<byte[]> names, Found[] found, int start)
+    private void StatRange(DirectoryHandle handle, byte[] dir, List<byte[]> names, Found found, int start, int count)
     {
-        var end = Math.Min(names.Count, start + (names.Count >= ParallelThreshold ? ChunkSize : names.Count));
+        var end = Math.Min(names.Count, start + count);
         for (var i = start; i < end; i++)
         {
-            found[i] = Stat(handle, dir, names[i]);
+            Stat(handle, dir, names[i], found, i);
         }
     }
 
-    private Found Stat(DirectoryHandle handle, byte[] dir, byte[] name)
+    private void Stat(DirectoryHandle handle, byte[] dir, byte[] name, Found found, int i)
     {
         try
         {
-            if (handle.LStat(name) is not { } status)
+            // Vanished since readdir: simply not there.
+            if (handle.LStat(name) is { } status && !_filter.IsExcluded(dir, name, status.FileType == PosixFileType.Directory))
             {
-                return default; // vanished since readdir: simply not there
+                found.Children[i] = new ScannedChild(name, status);
             }
-
-            var isDirectory = status.FileType == PosixFileType.Directory;
-            return _filter.IsExcluded(dir, name, isDirectory) ? default : new Found(new ScannedChild(name, status), null);
         }
         catch (PosixException e)
         {
-            return new Found(null, e.Message);
+            found.SetWarning(i, e.Message);
         }
     }
 
-    private static DirectoryScan Collect(Found[] found, List<string> warnings)
+    /// <summary>What the lstats found, by readdir position (slots written by one thread each).</summary>
+    private sealed class Found(int count)
     {
-        var children = new List<ScannedChild>(found.Length);
-        foreach (var f in found)
+        private string?[]? _warnings;
+
+        /// <summary>The kept entries; a slot without a name was vanished, excluded or failed.</summary>
+        public ScannedChild[] Children { get; } = new ScannedChild[count];
+
+        public void SetWarning(int i, string message)
         {
-            if (f.Warning is { } w)
-            {
-                warnings.Add(w);
-            }
-            else if (f.Child is { } child)
-            {
-                children.Add(child);
-            }
+            // Rare: the array exists only once there is a problem. Slots differ, so only its creation is shared.
+            var warnings = Volatile.Read(ref _warnings) ?? Interlocked.CompareExchange(ref _warnings, new string?[Children.Length], null) ?? _warnings;
+            warnings![i] = message;
         }
 
-        children.Sort(static (a, b) => TreeCodec.CompareNames(a.Name, a.IsDirectory, b.Name, b.IsDirectory));
-        return new DirectoryScan(children, warnings);
+        /// <summary>The kept entries in index order, and the warnings in readdir order.</summary>
+        public DirectoryScan ToScan()
+        {
+            var kept = Children.Count(c => c.Name is not null);
+            var children = kept == Children.Length ? Children : [.. Children.Where(c => c.Name is not null)];
+            Array.Sort(children, static (a, b) => TreeCodec.CompareNames(a.Name, a.IsDirectory, b.Name, b.IsDirectory));
+            return new DirectoryScan(children, _warnings is null ? [] : [.. _warnings.OfType<string>()]);
+        }
     }
-
-    private readonly record struct Found(ScannedChild? Child, string? Warning);
 }

@@ -72,7 +72,7 @@ internal sealed class FileSystemWalker
         while (stack.Count > 0)
         {
             var frame = stack.Peek();
-            if (frame.Next >= frame.Children.Count)
+            if (frame.Next >= frame.Children.Length)
             {
                 stack.Pop();
                 continue;
@@ -94,9 +94,9 @@ internal sealed class FileSystemWalker
     {
         var scan = prefetcher.Take(job);
         scan.Warnings.ForEach(Warn);
-        var jobs = new DirectoryPrefetcher.Job?[scan.Children.Count];
+        var jobs = new DirectoryPrefetcher.Job?[scan.Children.Length];
         // Requested last to first: the prefetcher serves the newest request first, and the walk needs the first.
-        for (var i = scan.Children.Count - 1; i >= 0; i--)
+        for (var i = scan.Children.Length - 1; i >= 0; i--)
         {
             var child = scan.Children[i];
             if (child.IsDirectory && Descends(child.Status, topStatus))
@@ -112,11 +112,11 @@ internal sealed class FileSystemWalker
 
     private void Warn(string message) => _options.OnWarning?.Invoke(message);
 
-    private sealed class Frame(byte[] directory, List<ScannedChild> children, DirectoryPrefetcher.Job?[] jobs)
+    private sealed class Frame(byte[] directory, ScannedChild[] children, DirectoryPrefetcher.Job?[] jobs)
     {
         public byte[] Directory { get; } = directory;
 
-        public List<ScannedChild> Children { get; } = children;
+        public ScannedChild[] Children { get; } = children;
 
         public DirectoryPrefetcher.Job?[] Jobs { get; } = jobs;
 

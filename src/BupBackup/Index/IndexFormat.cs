@@ -155,7 +155,7 @@ internal static class IndexFormat
         var record = new IndexRecord
         {
             Path = path,
-            RealPath = RealPathOf(fields.Flags, explicitReal, parentRealPath, name, isDir, where, offset),
+            RealPath = RealPathOf(fields.Flags, explicitReal, parentPath, parentRealPath, path, where, offset),
             Flags = fields.Flags,
             Status = status,
             GitMode = fields.GitMode,
@@ -170,14 +170,23 @@ internal static class IndexFormat
         return (record, fields.Depth);
     }
 
-    private static byte[] RealPathOf(IndexFlags flags, ReadOnlySpan<byte> explicitReal, byte[]? parentRealPath, ReadOnlySpan<byte> name, bool isDir, string where, long offset)
+    /// <summary>
+    /// The record's real path: explicit, or derived from its parent's. Where the parent's real path is
+    /// its index path (no graft: nearly always) the derived one is the record's index path, and the
+    /// record shares that array instead of building a copy (paths are never changed in place).
+    /// </summary>
+    private static byte[] RealPathOf(IndexFlags flags, ReadOnlySpan<byte> explicitReal, byte[]? parentPath, byte[]? parentRealPath, byte[] path, string where, long offset)
     {
+        var isDir = path[^1] == (byte)'/';
         if ((flags & IndexFlags.Synthetic) != 0)
         {
             return isDir && explicitReal.IsEmpty ? [] : throw new CorruptObjectException(where, "synthetic record with a real path", offset);
         }
 
-        var real = explicitReal.Length > 0 ? explicitReal.ToArray() : DeriveRealPath(parentRealPath, name, isDir);
+        var sameAsParent = parentRealPath is null || ReferenceEquals(parentRealPath, parentPath);
+        var real = explicitReal.Length > 0 ? explicitReal.ToArray()
+            : sameAsParent ? path
+            : DeriveRealPath(parentRealPath, path.AsSpan(parentPath!.Length, path.Length - parentPath.Length - (isDir ? 1 : 0)), isDir);
         return real.Length > 0 && real[0] == (byte)'/' ? real : throw new CorruptObjectException(where, "record without a real path", offset);
     }
 
@@ -259,6 +268,25 @@ internal static class IndexFormat
         }
 
         return result;
+    }
+
+    /// <summary>True when <paramref name="real"/> is what <see cref="DeriveRealPath"/> gives (compared without building it).</summary>
+    public static bool IsDerivedRealPath(ReadOnlySpan<byte> real, byte[]? parentRealPath, ReadOnlySpan<byte> name, bool isDir)
+    {
+        if (parentRealPath is null)
+        {
+            return real.SequenceEqual("/"u8);
+        }
+
+        if (parentRealPath.Length == 0)
+        {
+            return real.IsEmpty;
+        }
+
+        var slash = isDir ? 1 : 0;
+        return real.Length == parentRealPath.Length + name.Length + slash
+            && real.StartsWith(parentRealPath) && real.Slice(parentRealPath.Length, name.Length).SequenceEqual(name)
+            && (!isDir || real[^1] == (byte)'/');
     }
 
     /// <summary>The real path a child inherits from its parent's, or empty under a synthetic parent.</summary>

@@ -172,8 +172,7 @@ internal sealed class IndexWriter : IDisposable
             return [];
         }
 
-        var derived = IndexFormat.DeriveRealPath(parentReal, name, record.IsDirectory);
-        return derived.AsSpan().SequenceEqual(record.RealPath) ? [] : record.RealPath;
+        return IndexFormat.IsDerivedRealPath(record.RealPath, parentReal, name, record.IsDirectory) ? [] : record.RealPath;
     }
 
     private void Close()
