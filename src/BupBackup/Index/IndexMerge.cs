@@ -95,8 +95,11 @@ internal sealed class IndexMerge
 
         if (old is { IsSynthetic: false } && !old.IsStale(entry.Status, _options.CheckDevice))
         {
-            Modified |= !old.RealPath.AsSpan().SequenceEqual(entry.RealPath);
-            old.RealPath = entry.RealPath; // a tree moved under a graft keeps its records
+            if (!old.RealPath.AsSpan().SequenceEqual(entry.RealPath))
+            {
+                Modified = true;
+                old.RealPath = entry.RealPath; // a tree moved under a graft keeps its records
+            }
             return new Step(StepKind.Keep, Fake(old, entry), entry);
         }
 
