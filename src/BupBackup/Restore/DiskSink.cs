@@ -36,7 +36,7 @@ internal sealed class DiskSink : IRestoreSink
         _options = options;
         _report = report;
         _reader = reader;
-        _pipeline = options.Workers > 1 ? new ContentPipeline(reader, options.Workers, WriteQueued) : null;
+        _pipeline = options.Workers > 1 ? new ContentPipeline(reader, options.Workers, (options.Workers + 1) / 2, WriteQueued) : null;
         _top = new PendingDirectory(null, null, Finish);
     }
 
@@ -193,6 +193,17 @@ internal sealed class DiskSink : IRestoreSink
         }
     }
 
+    // The kernel creates the entries of one directory one at a time, under the directory's lock, and
+    // a second writer creating in the same directory spins on that lock while the first allocates
+    // its inode (a fifth of a small-file restore's CPU); waiting here lets it sleep instead.
+    private RestoredFile CreateBelow(PendingDirectory parent, RestoreItem item)
+    {
+        lock (parent)
+        {
+            return RestoredFile.Create(PathOf(item), item.Metadata, _options.Sparse);
+        }
+    }
+
     // On a writer thread: failures are reported here, and the directory's hold is always released.
     // A failure before any content (a missing object) leaves nothing behind, as on the walking thread.
     private void WriteQueued(FileWork work)
@@ -202,7 +213,7 @@ internal sealed class DiskSink : IRestoreSink
             var more = work.Content.Take(out var block);
             try
             {
-                using (var file = RestoredFile.Create(PathOf(work.Item), work.Item.Metadata, _options.Sparse))
+                using (var file = CreateBelow(work.Parent, work.Item))
                 {
                     while (more)
                     {

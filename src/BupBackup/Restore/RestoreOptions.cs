@@ -29,6 +29,9 @@ public sealed record RestoreOptions
     /// <summary>Receives the running count of restored entries (often; the receiver throttles), from the walking thread.</summary>
     public Action<long>? Progress { get; init; }
 
-    /// <summary>Threads writing file content in a restore to disk (1: the walking thread does everything). Default: the core count, at most 4.</summary>
+    /// <summary>
+    /// Threads reading and inflating file content in a restore to disk, with half as many writing
+    /// it (1: the walking thread does everything). Default: the core count, at most 4.
+    /// </summary>
     public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 }

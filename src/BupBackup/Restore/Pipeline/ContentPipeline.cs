@@ -1,49 +1,52 @@
 // Why a pipeline: restoring is inflating (user time) and writing (kernel time copying into the
 // page cache, creating inodes, setting metadata), and one thread doing both in turn leaves the
-// other core idle half the time. Here one thread reads and inflates the files' objects in walk
-// order, ahead of the writers, while writer threads create, fill and finish the files.
+// other core idle half the time. Here reader threads read and inflate the files' objects in walk
+// order, ahead of the writers, while writer threads create, fill and finish the files. Reading
+// costs about twice what writing does, so there are half as many writers (DiskSink).
 
 namespace BupBackup.Restore.Pipeline;
 
 /// <summary>
 /// Restores regular files in three stages: the walk submits files; reader threads each take the
 /// next file and read and inflate its content (<see cref="ContentReader"/>) into a
-/// <see cref="ContentChannel"/>, within a <see cref="ByteBudget"/>; as many writer threads take the
-/// files as they are handed on and write them through the callback given at construction.
+/// <see cref="ContentChannel"/>, each within its own <see cref="ByteBudget"/>; writer threads take
+/// the files as they are handed on and write them through the callback given at construction.
 /// </summary>
 /// <remarks>
 /// <see cref="Submit"/>, <see cref="Drain"/> and <see cref="Complete"/> are called by one thread
-/// (the walk). There are never fewer writers than readers: a file being read always finds a writer
-/// to drain its blocks, so the budget cannot fill up with nobody to empty it. The write callback must not throw (it reports its own failures); a bug escaping it
-/// or the reader is kept and rethrown by <see cref="Complete"/>.
+/// (the walk). Each reader has a budget of its own: a writer waiting for the file at the head of
+/// its queue then always gets its blocks, however far another reader ran ahead into a later file,
+/// so any number of writers serves any number of readers without deadlock. The write callback
+/// must not throw (it reports its own failures); a bug escaping it or a reader is kept and
+/// rethrown by <see cref="Complete"/>.
 /// </remarks>
 internal sealed class ContentPipeline : IDisposable
 {
-    /// <summary>Content read ahead of the writers, at most (plus the blocks being filled).</summary>
-    public const long ReadAheadBytes = 16L * 1024 * 1024;
+    /// <summary>Content each reader may have read ahead of the writers (plus the block being filled).</summary>
+    public const long ReadAheadBytes = 8L * 1024 * 1024;
 
     private readonly ContentReader _reader;
     private readonly Action<FileWork> _write;
-    private readonly ByteBudget _budget = new(ReadAheadBytes);
-    private readonly BufferPool _pool = new(BlockBuilder.BlockSize, (int)(ReadAheadBytes / BlockBuilder.BlockSize) + 4);
+    private readonly BufferPool _pool;
     private readonly BoundedQueue<(RestoreItem Item, PendingDirectory Parent)> _submitted = new(512);
     private readonly BoundedQueue<FileWork> _read = new(512);
     private readonly Thread[] _readerThreads;
-    private int _readersLeft;
     private readonly Thread[] _writerThreads;
     private readonly object _lock = new();
+    private int _readersLeft;
     private int _inFlight;
     private Exception? _failure;
     private bool _stopped;
 
-    /// <summary>Starts <paramref name="threads"/> reader and as many writer threads.</summary>
-    public ContentPipeline(ContentReader reader, int threads, Action<FileWork> write)
+    /// <summary>Starts <paramref name="readers"/> reader and <paramref name="writers"/> writer threads.</summary>
+    public ContentPipeline(ContentReader reader, int readers, int writers, Action<FileWork> write)
     {
         _reader = reader;
         _write = write;
-        _readerThreads = Threads(threads, ReadLoop, "read");
-        _writerThreads = Threads(threads, WriteLoop, "write");
+        _readerThreads = Threads(readers, ReadLoop, "read");
+        _writerThreads = Threads(writers, WriteLoop, "write");
         _readersLeft = _readerThreads.Length;
+        _pool = new BufferPool(BlockBuilder.BlockSize, _readerThreads.Length * (int)((ReadAheadBytes / BlockBuilder.BlockSize) + 2));
         Array.ForEach(_readerThreads, t => t.Start());
         Array.ForEach(_writerThreads, t => t.Start());
     }
@@ -99,11 +102,12 @@ internal sealed class ContentPipeline : IDisposable
 
     private void ReadLoop()
     {
+        var budget = new ByteBudget(ReadAheadBytes);
         try
         {
             while (_submitted.TryTake(out var next))
             {
-                ReadFile(new FileWork(next.Item, next.Parent, new ContentChannel(_budget, _pool)));
+                ReadFile(new FileWork(next.Item, next.Parent, new ContentChannel(budget, _pool)));
             }
         }
         finally

@@ -18,6 +18,7 @@ internal sealed class RestoredFile : IDisposable
     private readonly bool _sparse;
     private long _length;
     private long _dataEnd;
+    private long _writtenBack;
 
     private RestoredFile(SafeFileHandle handle, bool sparse)
     {
@@ -51,6 +52,11 @@ internal sealed class RestoredFile : IDisposable
         var end = SparseFileWriter.Write(_handle, data, _length, _sparse);
         _dataEnd = end > 0 ? _length + end : _dataEnd;
         _length += data.Length;
+        if (_length - _writtenBack >= EarlyWriteBack.Step)
+        {
+            EarlyWriteBack.Start(_handle, _writtenBack, _length - _writtenBack);
+            _writtenBack = _length;
+        }
     }
 
     /// <summary>Sets the length when the content ended in a hole.</summary>
