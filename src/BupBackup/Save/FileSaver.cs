@@ -262,8 +262,8 @@ internal sealed class FileSaver
 
     private static IndexRecord UpdatedRecord(IndexRecord old, in FileStatus status, BupMetadata metadata, (GitFileMode Mode, ObjectId Id) stored, bool changed, DateTimeOffset readStart)
     {
-        var racyAfter = BupTimespec.FromUnixNanoseconds((readStart.ToUnixTimeMilliseconds() - 1000) * 1_000_000);
-        var racy = status.Mtime.CompareTo(racyAfter) >= 0 || status.Ctime.CompareTo(racyAfter) >= 0;
+        // The index's own rule, so a file the index would trust is not re-read by the next save.
+        var racy = RacyTimestamps.IsRacy(status, BupTimespec.FromUnixNanoseconds((readStart - DateTimeOffset.UnixEpoch).Ticks * 100));
         return new IndexRecord
         {
             Path = old.Path,
