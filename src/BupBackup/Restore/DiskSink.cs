@@ -274,7 +274,8 @@ internal sealed class DiskSink : IRestoreSink
 
     private void Apply(RestoreItem item)
     {
-        var warnings = MetadataApplier.Apply(PathOf(item), item.Metadata, _options.NumericIds, _options.RestoreOwners);
+        var metadata = _options.OwnerMap?.Apply(item.Metadata) ?? item.Metadata;
+        var warnings = MetadataApplier.Apply(PathOf(item), metadata, _options.NumericIds, _options.RestoreOwners);
         foreach (var warning in warnings)
         {
             _report.Error(warning);

@@ -8,6 +8,12 @@ public sealed record RestoreOptions
     /// <summary>bup's --numeric-ids: restore the recorded uid/gid (and numeric ACLs) rather than looking up the recorded names.</summary>
     public bool NumericIds { get; init; }
 
+    /// <summary>bup's --map-user/--map-group/--map-uid/--map-gid: owners rewritten in each record before it is applied (and in tar headers); null: none.</summary>
+    public OwnerMap? OwnerMap { get; init; }
+
+    /// <summary>bup's --exclude-rx: nodes whose path in the restore tree matches are skipped with everything below them; null: none.</summary>
+    public RestoreExclusions? Exclusions { get; init; }
+
     /// <summary>Set owners (bup does so only as root). Default: whether the process is root.</summary>
     public bool RestoreOwners { get; init; } = PosixFiles.IsSuperuser;
 

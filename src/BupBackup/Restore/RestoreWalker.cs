@@ -22,12 +22,14 @@ internal sealed class RestoreWalker
     private readonly IRestoreSink _sink;
     private readonly RestoreReport _report;
     private readonly HardlinkTracker _hardlinks = new();
+    private readonly RestoreExclusions? _exclusions;
 
-    public RestoreWalker(RepoFileSystem fs, IRestoreSink sink, RestoreReport report)
+    public RestoreWalker(RepoFileSystem fs, IRestoreSink sink, RestoreReport report, RestoreExclusions? exclusions = null)
     {
         _fs = fs;
         _sink = sink;
         _report = report;
+        _exclusions = exclusions is { Count: > 0 } ? exclusions : null;
     }
 
     /// <summary>Restores what <paramref name="request"/> names; problems are reported, not thrown.</summary>
@@ -67,7 +69,11 @@ internal sealed class RestoreWalker
     {
         if (request.Mode == RestorePathMode.Item)
         {
-            Visit(top, request.Name, 0);
+            if (!Excluded(request.Name, top.Kind))
+            {
+                Visit(top, request.Name, 0);
+            }
+
             return;
         }
 
@@ -155,13 +161,19 @@ internal sealed class RestoreWalker
                 continue;
             }
 
-            VisitChild(directory, entry.Name, depth);
+            var relative = PathSafety.Join(directory.RelativePath, entry.Name);
+            if (!Excluded(relative, entry.Attributes.Kind))
+            {
+                VisitChild(directory, entry.Name, relative, depth);
+            }
         }
     }
 
-    private void VisitChild(RestoreItem directory, byte[] name, int depth)
+    // bup checks before anything else: an excluded node is not listed, counted or read.
+    private bool Excluded(byte[] relative, NodeKind kind) => _exclusions?.Excludes(relative, kind == NodeKind.Directory) == true;
+
+    private void VisitChild(RestoreItem directory, byte[] name, byte[] relative, int depth)
     {
-        var relative = PathSafety.Join(directory.RelativePath, name);
         NodeAttributes child;
         try
         {

@@ -87,7 +87,7 @@ public sealed class Restorer : IDisposable
         _report = report;
         try
         {
-            var walker = new RestoreWalker(_fs, sink, report);
+            var walker = new RestoreWalker(_fs, sink, report, _options.Exclusions);
             foreach (var path in paths)
             {
                 if (RestorePath.Parse(path, out var problem) is { } request)

@@ -102,7 +102,7 @@ internal sealed class TarSink : IRestoreSink
 
     private TarEntry Entry(RestoreItem item, byte[] name, TarEntryType type, long size = 0)
     {
-        var m = item.Metadata;
+        var m = _options.OwnerMap?.Apply(item.Metadata) ?? item.Metadata;
         var (major, minor) = DeviceNumber.Split((ulong)m.Rdev);
         return new TarEntry
         {

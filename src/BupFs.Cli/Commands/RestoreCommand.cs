@@ -7,14 +7,22 @@ using BupBackup.Restore;
 namespace BupFs.Cli.Commands;
 
 /// <summary>
-/// bupfs restore [-C DEST] [--numeric-ids] [-q|-v] [--tar] PATH...: bup restore's paths, options,
-/// -v output and exit status; --tar streams a pax archive to stdout instead.
+/// bupfs restore [-C DEST] [--numeric-ids] [--exclude-rx RX] [--exclude-rx-from FILE]
+/// [--map-user|--map-group|--map-uid|--map-gid OLD=NEW] [--sparse] [-q|-v] [--tar] PATH...: bup
+/// restore's paths, options, -v output and exit status; --tar streams a pax archive to stdout instead.
+/// bup's -r/--remote is not offered: bupfs has no client for bup's server protocol.
 /// </summary>
 public static class RestoreCommand
 {
     private static readonly Option<string?> OutDir = new("--outdir", "-C") { Description = "restore into DEST (created if missing) instead of the current directory" };
     private static readonly Option<bool> NumericIds = new("--numeric-ids") { Description = "restore numeric user and group ids rather than names" };
-    private static readonly Option<bool> Sparse = new("--sparse") { Description = "accepted for bup compatibility: zero blocks always become holes" };
+    private static readonly Option<bool> Sparse = new("--sparse") { Description = "create sparse files (always done: whole zero blocks become holes)" };
+    private static readonly Option<string[]> ExcludeRx = new("--exclude-rx") { Description = "skip paths matching the unanchored (Python) regex, e.g. '/cache/$' (repeatable)" };
+    private static readonly Option<string[]> ExcludeRxFrom = new("--exclude-rx-from") { Description = "read --exclude-rx patterns from FILE, one per line (repeatable)" };
+    private static readonly Option<string[]> MapUser = new("--map-user") { Description = "given OLD=NEW, restore OLD user as NEW user (NEW empty: use the uid)" };
+    private static readonly Option<string[]> MapGroup = new("--map-group") { Description = "given OLD=NEW, restore OLD group as NEW group (NEW empty: use the gid)" };
+    private static readonly Option<string[]> MapUid = new("--map-uid") { Description = "given OLD=NEW, restore OLD uid as NEW uid" };
+    private static readonly Option<string[]> MapGid = new("--map-gid") { Description = "given OLD=NEW, restore OLD gid as NEW gid" };
     private static readonly Option<bool> Tar = new("--tar") { Description = "write a pax tar archive to stdout instead of files" };
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "no progress output" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "list directories; twice: every entry", Arity = ArgumentArity.Zero, AllowMultipleArgumentsPerToken = true };
@@ -25,7 +33,7 @@ public static class RestoreCommand
     {
         var command = new Command("restore", "restore files from saves (as bup restore), or stream them as tar")
         {
-            OutDir, NumericIds, Sparse, Tar, Quiet, Verbose, Paths,
+            OutDir, NumericIds, ExcludeRx, ExcludeRxFrom, Sparse, MapUser, MapGroup, MapUid, MapGid, Tar, Quiet, Verbose, Paths,
         };
         command.SetAction(Run);
         return command;
@@ -38,13 +46,14 @@ public static class RestoreCommand
             throw new CliException("--tar writes to stdout; it cannot be combined with -C", 2);
         }
 
+        var raw = RawArguments();
+        var (exclusions, owners) = (Exclusions(r, raw), Owners(r, raw));
         using var repo = GlobalOptions.OpenRepo(r);
         // Flushed on success only: after a broken pipe, a flush in Dispose would hide the real error.
         var stdout = new BufferedStream(StandardOutput(), 1 << 20);
         using var stderr = Console.OpenStandardError();
         var progress = new Progress(!r.GetValue(Quiet) && !Console.IsErrorRedirected);
-        var options = Options(r, r.GetValue(Tar) ? stderr : stdout, progress);
-        var raw = RawArguments();
+        var options = Options(r, r.GetValue(Tar) ? stderr : stdout, progress) with { Exclusions = exclusions, OwnerMap = owners };
         var paths = r.GetValue(Paths)!.Select(p => AsBytes(p, raw)).ToList();
         using var restorer = new Restorer(repo, options);
         var summary = r.GetValue(Tar)
@@ -76,6 +85,55 @@ public static class RestoreCommand
         Warning = static message => Console.Error.WriteLine($"warning: {message}"),
         Progress = progress.Enabled ? progress.Update : null,
     };
+
+    // Patterns are bytes, as bup compiles them; a file's lines too.
+    private static RestoreExclusions Exclusions(ParseResult r, IReadOnlyList<byte[]> raw)
+    {
+        var patterns = (r.GetValue(ExcludeRx) ?? []).Select(p => AsBytes(p, raw)).ToList();
+        foreach (var file in r.GetValue(ExcludeRxFrom) ?? [])
+        {
+            patterns.AddRange(RestoreExclusions.Lines(ReadPatternFile(file)));
+        }
+
+        try
+        {
+            return RestoreExclusions.Parse(patterns);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, 2);
+        }
+    }
+
+    private static byte[] ReadPatternFile(string file)
+    {
+        try
+        {
+            return File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"couldn't read {file}: {e.Message}", 2);
+        }
+    }
+
+    private static OwnerMap Owners(ParseResult r, IReadOnlyList<byte[]> raw)
+    {
+        var map = new OwnerMap();
+        try
+        {
+            Array.ForEach(r.GetValue(MapUser) ?? [], a => map.AddUser(AsBytes(a, raw)));
+            Array.ForEach(r.GetValue(MapGroup) ?? [], a => map.AddGroup(AsBytes(a, raw)));
+            Array.ForEach(r.GetValue(MapUid) ?? [], a => map.AddUid(AsBytes(a, raw)));
+            Array.ForEach(r.GetValue(MapGid) ?? [], a => map.AddGid(AsBytes(a, raw)));
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(e.Message, 2);
+        }
+
+        return map;
+    }
 
     // Paths are bytes (bup's argv_bytes), but .NET hands out argv decoded as UTF-8, which loses
     // other bytes; the process's own command line still has them.
