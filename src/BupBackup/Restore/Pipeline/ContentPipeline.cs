@@ -119,11 +119,21 @@ internal sealed class ContentPipeline : IDisposable
         }
     }
 
-    // A single blob is read before its file is handed on, so a writer never waits on a small file;
-    // a chunk tree is handed on first and streamed, so its writer starts on the first block.
+    // A file is handed on to the writers once read whole, so a writer never waits on it, unless it
+    // needs more than one block: then it is handed on as its second block is ready and streamed,
+    // so a large file's writer starts early and one file never holds more than the budget.
     private void ReadFile(FileWork work)
     {
         var handedOn = false;
+        void HandOn()
+        {
+            if (!handedOn)
+            {
+                handedOn = true;
+                _read.Add(work);
+            }
+        }
+
         try
         {
             var top = _reader.ReadTop(work.Item.ObjectId!.Value);
@@ -134,9 +144,16 @@ internal sealed class ContentPipeline : IDisposable
                 return;
             }
 
-            _read.Add(work);
-            handedOn = true;
-            ReadChunks(work, top.Data);
+            var blocks = 0;
+            ReadChunks(work, top.Data, block =>
+            {
+                if (blocks++ > 0)
+                {
+                    HandOn();
+                }
+
+                return work.Content.Add(block);
+            });
         }
         catch (Exception e)
         {
@@ -145,16 +162,13 @@ internal sealed class ContentPipeline : IDisposable
         }
         finally
         {
-            if (!handedOn)
-            {
-                _read.Add(work);
-            }
+            HandOn();
         }
     }
 
-    private void ReadChunks(FileWork work, byte[] tree)
+    private void ReadChunks(FileWork work, byte[] tree, Func<ContentBlock, bool> emit)
     {
-        var blocks = new BlockBuilder(_pool, work.Content.Add);
+        var blocks = new BlockBuilder(_pool, emit);
         var stopped = false;
         try
         {
