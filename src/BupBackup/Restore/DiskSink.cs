@@ -16,7 +16,7 @@ namespace BupBackup.Restore;
 /// <remarks>
 /// Called from the walking thread. Regular files (other than hardlinks, which later links need at
 /// once) go through a <see cref="ContentPipeline"/> when <see cref="RestoreOptions.Workers"/>
-/// exceeds one: a reader thread inflates their content ahead while writer threads write them. A
+/// exceeds one: reader threads inflate their content ahead while writer threads write them. A
 /// directory's metadata is applied once everything below it is done (<see cref="PendingDirectory"/>).
 /// </remarks>
 internal sealed class DiskSink : IRestoreSink
@@ -24,9 +24,8 @@ internal sealed class DiskSink : IRestoreSink
     private readonly byte[] _destination;
     private readonly RestoreOptions _options;
     private readonly RestoreReport _report;
-    private readonly ContentReader _reader;
+    private readonly ContentWriter _content;
     private readonly ContentPipeline? _pipeline;
-    private readonly BufferPool _pool = new(BlockBuilder.BlockSize, 1);
     private readonly Stack<PendingDirectory> _open = new();
     private readonly PendingDirectory _top;
 
@@ -35,7 +34,7 @@ internal sealed class DiskSink : IRestoreSink
         _destination = destination;
         _options = options;
         _report = report;
-        _reader = reader;
+        _content = new ContentWriter(reader, options.Sparse);
         _pipeline = options.Workers > 1 ? new ContentPipeline(reader, options.Workers, (options.Workers + 1) / 2, WriteQueued) : null;
         _top = new PendingDirectory(null, null, Finish);
     }
@@ -124,116 +123,23 @@ internal sealed class DiskSink : IRestoreSink
     // Content without an object (not from a save's tree): through the view's stream.
     private void WriteStream(RestoreItem item, Stream content)
     {
-        using (var file = RestoredFile.Create(PathOf(item), item.Metadata, _options.Sparse))
-        {
-            var buffer = _pool.Rent();
-            try
-            {
-                for (int n; (n = content.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0;)
-                {
-                    file.Write(buffer.AsSpan(0, n));
-                }
-            }
-            finally
-            {
-                _pool.Return(buffer);
-            }
-
-            file.Finish();
-        }
-
+        _content.WriteFromStream(PathOf(item), item.Metadata, content);
         Apply(item);
     }
 
     // On the walking thread: hardlinks (later members link to the file at once) and Workers == 1.
-    // The top object is read first, so a missing one leaves nothing behind.
     private void WriteNow(RestoreItem item, ObjectId id)
     {
-        var top = _reader.ReadTop(id);
-        using (var file = RestoredFile.Create(PathOf(item), item.Metadata, _options.Sparse))
-        {
-            if (top.Type == ObjectType.Blob)
-            {
-                file.Write(top.Data);
-            }
-            else
-            {
-                WriteChunks(file, id, top.Data);
-            }
-
-            file.Finish();
-        }
-
+        _content.WriteFromStore(PathOf(item), item.Metadata, id);
         Apply(item);
     }
 
-    private void WriteChunks(RestoredFile file, ObjectId id, byte[] tree)
-    {
-        var blocks = new BlockBuilder(_pool, block =>
-        {
-            try
-            {
-                file.Write(block.Span);
-            }
-            finally
-            {
-                _pool.Return(block.Buffer);
-            }
-
-            return true;
-        });
-        try
-        {
-            _reader.ReadChunks(id, tree, blob => blocks.Append(blob));
-            blocks.Flush();
-        }
-        finally
-        {
-            blocks.Discard();
-        }
-    }
-
-    // The kernel creates the entries of one directory one at a time, under the directory's lock, and
-    // a second writer creating in the same directory spins on that lock while the first allocates
-    // its inode (a fifth of a small-file restore's CPU); waiting here lets it sleep instead.
-    private RestoredFile CreateBelow(PendingDirectory parent, RestoreItem item)
-    {
-        lock (parent)
-        {
-            return RestoredFile.Create(PathOf(item), item.Metadata, _options.Sparse);
-        }
-    }
-
     // On a writer thread: failures are reported here, and the directory's hold is always released.
-    // A failure before any content (a missing object) leaves nothing behind, as on the walking thread.
     private void WriteQueued(FileWork work)
     {
         try
         {
-            var more = work.Content.Take(out var block);
-            try
-            {
-                using (var file = CreateBelow(work.Parent, work.Item))
-                {
-                    while (more)
-                    {
-                        file.Write(block.Span);
-                        more = false;
-                        work.Content.Release(block);
-                        more = work.Content.Take(out block);
-                    }
-
-                    file.Finish();
-                }
-            }
-            finally
-            {
-                if (more)
-                {
-                    work.Content.Release(block);
-                }
-            }
-
+            _content.WriteFromChannel(PathOf(work.Item), work.Item.Metadata, work.Content, createLock: work.Parent);
             Apply(work.Item);
         }
         catch (Exception e) when (RestoreWalker.IsEntryFailure(e))
