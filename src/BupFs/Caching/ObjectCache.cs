@@ -45,7 +45,7 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
 
     /// <inheritdoc/>
     public byte[] GetBlob(ObjectId id) =>
-        GetOrAdd(new CacheKey(CacheKind.Blob, id), static (store, key) => store.Read(key.Id, ObjectType.Blob), static blob => blob.Length);
+        GetOrAdd(new CacheKey(CacheKind.Blob, id), static (store, key) => store.Read(key.Id, ObjectType.Blob, pinned: true), static blob => blob.Length);
 
     /// <inheritdoc/>
     public ChunkTree GetChunkTree(ObjectId id) =>

@@ -45,13 +45,19 @@ public sealed class ObjectStore : IDisposable
         TryRead(id, out var obj) ? obj : throw new ObjectNotFoundException(id);
 
     /// <summary>Reads an object; false when it is in no pack and not loose.</summary>
-    public bool TryRead(ObjectId id, out GitObject obj)
+    public bool TryRead(ObjectId id, out GitObject obj) => TryRead(id, out obj, pinned: false);
+
+    /// <summary>
+    /// Reads an object; false when absent. <paramref name="pinned"/> puts the data on the
+    /// pinned-object heap, for callers that keep it in a cache (see <see cref="PackFile.Inflate"/>).
+    /// </summary>
+    public bool TryRead(ObjectId id, out GitObject obj, bool pinned)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return TryReadOnce(id, out obj);
+                return TryReadOnce(id, out obj, pinned);
             }
             catch (Exception e) when (attempt == 0 && e is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -61,11 +67,11 @@ public sealed class ObjectStore : IDisposable
         }
     }
 
-    private bool TryReadOnce(ObjectId id, out GitObject obj)
+    private bool TryReadOnce(ObjectId id, out GitObject obj, bool pinned)
     {
         if (_packs.TryLocate(id, out var pack, out var offset, expectPresent: true))
         {
-            obj = ReadEntry(pack.Pack, offset, id);
+            obj = ReadEntry(pack.Pack, offset, id, pinned);
             return true;
         }
 
@@ -77,7 +83,7 @@ public sealed class ObjectStore : IDisposable
 
         if (Refresh() && _packs.TryLocate(id, out pack, out offset))
         {
-            obj = ReadEntry(pack.Pack, offset, id);
+            obj = ReadEntry(pack.Pack, offset, id, pinned);
             return true;
         }
 
@@ -86,9 +92,9 @@ public sealed class ObjectStore : IDisposable
     }
 
     /// <summary>Reads an object that must have the given type.</summary>
-    public byte[] Read(ObjectId id, ObjectType expected)
+    public byte[] Read(ObjectId id, ObjectType expected, bool pinned = false)
     {
-        var obj = Read(id);
+        var obj = TryRead(id, out var found, pinned) ? found : throw new ObjectNotFoundException(id);
         return obj.Type == expected ? obj.Data : throw new WrongObjectTypeException(id, expected, obj.Type);
     }
 
@@ -137,12 +143,12 @@ public sealed class ObjectStore : IDisposable
     /// Resolves the entry at <paramref name="offset"/> of <paramref name="pack"/> into its final object,
     /// following delta chains (REF_DELTA bases from any pack). <paramref name="id"/> names it in errors.
     /// </summary>
-    public GitObject ReadEntry(PackFile pack, long offset, ObjectId id)
+    public GitObject ReadEntry(PackFile pack, long offset, ObjectId id, bool pinned = false)
     {
         var header = pack.ReadHeader(offset);
         if (header.Type is not (ObjectType.OfsDelta or ObjectType.RefDelta))
         {
-            return new GitObject(header.Type, pack.Inflate(offset, header)); // bup never deltifies
+            return new GitObject(header.Type, pack.Inflate(offset, header, pinned)); // bup never deltifies
         }
 
         var chain = new List<(PackFile Pack, long Offset, PackObjectHeader Header)>();
