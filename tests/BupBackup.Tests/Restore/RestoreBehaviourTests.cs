@@ -10,12 +10,11 @@ namespace BupBackup.Tests.Restore;
 /// <summary>Owners, an existing destination, entries without metadata and damaged content, on synthetic saves.</summary>
 public sealed class RestoreBehaviourTests : IDisposable
 {
-    private readonly TempDirectory _scratch = new("restore-behaviour");
-    private readonly List<string> _errors = [];
+    private readonly SyntheticRestore _restore = new("restore-behaviour");
 
-    private string RepoPath => Path.Combine(_scratch.Path, "repo");
+    private string RepoPath => _restore.RepoPath;
 
-    private string Dest => Path.Combine(_scratch.Path, "dest");
+    private string Dest => _restore.Dest;
 
     [Theory]
     [InlineData(false)]
@@ -44,13 +43,13 @@ public sealed class RestoreBehaviourTests : IDisposable
         Restore(new RestoreOptions { RestoreOwners = false }, "/b/latest/");
 
         Assert.Equal(Syscall.geteuid(), LStat("f").st_uid);
-        Assert.Empty(_errors);
+        Assert.Empty(_restore.Errors);
     }
 
     [Fact]
     public void ExistingEntriesAreReplacedButNonEmptyDirectoriesAreRefused()
     {
-        var outside = Path.Combine(_scratch.Path, "outside");
+        var outside = Path.Combine(_restore.Root, "outside");
         File.WriteAllText(outside, "keep");
         Directory.CreateDirectory(Path.Combine(Dest, "full"));
         File.WriteAllText(Path.Combine(Dest, "full", "old"), "old");
@@ -67,7 +66,7 @@ public sealed class RestoreBehaviourTests : IDisposable
         var summary = Restore(new RestoreOptions(), "/b/latest/");
 
         Assert.Equal(1, summary.Errors);
-        Assert.Contains(_errors, e => e.StartsWith("full: refusing to overwrite non-empty dir", StringComparison.Ordinal));
+        Assert.Contains(_restore.Errors, e => e.StartsWith("full: refusing to overwrite non-empty dir", StringComparison.Ordinal));
         Assert.Equal("old", File.ReadAllText(Path.Combine(Dest, "full", "old")));
         Assert.All(["empty", "file", "link"], name => Assert.Equal("new", File.ReadAllText(Path.Combine(Dest, name))));
         Assert.Equal("keep", File.ReadAllText(outside));
@@ -103,7 +102,7 @@ public sealed class RestoreBehaviourTests : IDisposable
         var summary = Restore(new RestoreOptions(), "/b/latest/");
 
         Assert.Equal(1, summary.Errors);
-        Assert.Contains(_errors, e => e.StartsWith("bad: ", StringComparison.Ordinal) && e.Contains(missing.ToString()));
+        Assert.Contains(_restore.Errors, e => e.StartsWith("bad: ", StringComparison.Ordinal) && e.Contains(missing.ToString()));
         Assert.Equal("yes", File.ReadAllText(Path.Combine(Dest, "good")));
     }
 
@@ -161,14 +160,14 @@ public sealed class RestoreBehaviourTests : IDisposable
     {
         SaveRoot(s => s.Tree(s.Bupm(SyntheticRepository.Directory(), ("f", SyntheticRepository.File(4))), Regular("f", s.Blob("data"))));
         using var repository = Repository.Open(RepoPath);
-        using var restorer = new Restorer(repository, new RestoreOptions { Error = _errors.Add });
+        using var restorer = new Restorer(repository, new RestoreOptions { Error = _restore.Errors.Add });
 
         var e = Assert.Throws<RestoreAbortedException>(() => restorer.WriteTar(new BrokenStream(), [Encoding.UTF8.GetBytes("/b/latest/")]));
 
         Assert.Contains("writing the tar stream failed", e.Message);
     }
 
-    public void Dispose() => _scratch.Dispose();
+    public void Dispose() => _restore.Dispose();
 
     private static TreeEntry Regular(string name, ObjectId blob) => new(GitFileMode.Regular, Encoding.UTF8.GetBytes(name), blob);
 
@@ -184,18 +183,9 @@ public sealed class RestoreBehaviourTests : IDisposable
 
     private static uint Getgrnam(string name) => Syscall.getgrnam(name)?.gr_gid ?? throw new InvalidOperationException($"no group {name}");
 
-    private void SaveRoot(Func<SyntheticRepository, ObjectId> build)
-    {
-        using var s = new SyntheticRepository(RepoPath);
-        s.Save("b", build(s));
-    }
+    private void SaveRoot(Func<SyntheticRepository, ObjectId> build) => _restore.SaveRoot(build);
 
-    private RestoreSummary Restore(RestoreOptions options, params string[] paths)
-    {
-        using var repository = Repository.Open(RepoPath);
-        using var restorer = new Restorer(repository, options with { Error = _errors.Add });
-        return restorer.RestoreTo(Encoding.UTF8.GetBytes(Dest), paths.Select(Encoding.UTF8.GetBytes));
-    }
+    private RestoreSummary Restore(RestoreOptions options, params string[] paths) => _restore.Restore(options, paths);
 
     private sealed class BrokenStream : MemoryStream
     {

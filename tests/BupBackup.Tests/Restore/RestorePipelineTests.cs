@@ -14,12 +14,11 @@ namespace BupBackup.Tests.Restore;
 public sealed class RestorePipelineTests : IDisposable
 {
     private const int Chunk = 64 * 1024;
-    private readonly TempDirectory _scratch = new("restore-pipeline");
-    private readonly List<string> _errors = [];
+    private readonly SyntheticRestore _restore = new("restore-pipeline");
 
-    private string RepoPath => Path.Combine(_scratch.Path, "repo");
+    private string RepoPath => _restore.RepoPath;
 
-    private string Dest => Path.Combine(_scratch.Path, "dest");
+    private string Dest => _restore.Dest;
 
     [Theory]
     [InlineData(1)]
@@ -47,7 +46,7 @@ public sealed class RestorePipelineTests : IDisposable
 
         var summary = Restore(new RestoreOptions { Workers = workers }, "/b/latest/");
 
-        Assert.Empty(_errors);
+        Assert.Empty(_restore.Errors);
         Assert.Equal(8, summary.Restored);
         foreach (var (name, data) in contents)
         {
@@ -78,7 +77,7 @@ public sealed class RestorePipelineTests : IDisposable
         var summary = Restore(new RestoreOptions { Workers = workers }, "/b/latest/");
 
         Assert.Equal(1, summary.Errors);
-        Assert.Contains(_errors, e => e.StartsWith("a-broken: ", StringComparison.Ordinal) && e.Contains(missing.ToString()));
+        Assert.Contains(_restore.Errors, e => e.StartsWith("a-broken: ", StringComparison.Ordinal) && e.Contains(missing.ToString()));
         Assert.True(after.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(Dest, "b-after"))));
         Assert.Equal("c", File.ReadAllText(Path.Combine(Dest, "c-small")));
     }
@@ -95,11 +94,11 @@ public sealed class RestorePipelineTests : IDisposable
         var summary = Restore(new RestoreOptions(), "/b/latest/");
 
         Assert.Equal(1, summary.Errors);
-        Assert.Contains(_errors, e => e.StartsWith("bad: ", StringComparison.Ordinal) && e.Contains("hex offset"));
+        Assert.Contains(_restore.Errors, e => e.StartsWith("bad: ", StringComparison.Ordinal) && e.Contains("hex offset"));
         Assert.Equal("ok", File.ReadAllText(Path.Combine(Dest, "good")));
     }
 
-    public void Dispose() => _scratch.Dispose();
+    public void Dispose() => _restore.Dispose();
 
     // Deterministic data where every 4th chunk is all zeros (holes) and the rest random.
     private static byte[] Content(int size, int seed)
@@ -136,18 +135,9 @@ public sealed class RestorePipelineTests : IDisposable
                 : new TreeEntry(GitFileMode.Regular, Encoding.UTF8.GetBytes(f.Name), f.Id)),
         ]);
 
-    private void SaveRoot(Func<SyntheticRepository, ObjectId> build)
-    {
-        using var s = new SyntheticRepository(RepoPath);
-        s.Save("b", build(s));
-    }
+    private void SaveRoot(Func<SyntheticRepository, ObjectId> build) => _restore.SaveRoot(build);
 
-    private RestoreSummary Restore(RestoreOptions options, params string[] paths)
-    {
-        using var repository = Repository.Open(RepoPath);
-        using var restorer = new Restorer(repository, options with { Error = _errors.Add });
-        return restorer.RestoreTo(Encoding.UTF8.GetBytes(Dest), paths.Select(Encoding.UTF8.GetBytes));
-    }
+    private RestoreSummary Restore(RestoreOptions options, params string[] paths) => _restore.Restore(options, paths);
 
     private Stat LStat(string relative) =>
         Syscall.lstat(Path.Combine(Dest, relative), out var stat) == 0 ? stat : throw new IOException($"lstat {relative}");
