@@ -53,7 +53,7 @@ public static class IndexCommand
     {
         var gitDir = GitDir(r);
         var indexPath = r.GetValue(IndexFileOption) ?? IndexFile.PathIn(gitDir);
-        var paths = (r.GetValue(Paths) ?? []).Select(p => Encoding.UTF8.GetBytes(p)).ToList();
+        var paths = (r.GetValue(Paths) ?? []).Select(ByteArguments.FromProcess().Get).ToList();
         var printing = r.GetValue(Print) || r.GetValue(Modified) || r.GetValue(Status);
         var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear) || r.GetValue(Check));
         CheckUsage(r, updating);
@@ -162,12 +162,13 @@ public static class IndexCommand
     internal static IndexOptions BuildOptions(ParseResult r, string gitDir)
     {
         var cwd = BupBackup.Index.PathNames.CurrentDirectory();
+        var raw = ByteArguments.FromProcess();
         var grafts = new List<GraftPoint>();
         foreach (var g in r.GetValue(Graft) ?? [])
         {
             try
             {
-                grafts.Add(GraftPoint.Parse(Encoding.UTF8.GetBytes(g), cwd));
+                grafts.Add(GraftPoint.Parse(raw.Get(g), cwd));
             }
             catch (FormatException e)
             {
@@ -177,7 +178,7 @@ public static class IndexCommand
 
         return new IndexOptions
         {
-            Excludes = Excludes(r),
+            Excludes = Excludes(r, raw),
             ExcludePatterns = Patterns(r),
             OneFileSystem = r.GetValue(Xdev),
             Grafts = grafts,
@@ -187,9 +188,9 @@ public static class IndexCommand
         };
     }
 
-    private static List<byte[]> Excludes(ParseResult r)
+    private static List<byte[]> Excludes(ParseResult r, ByteArguments raw)
     {
-        var given = (r.GetValue(Exclude) ?? []).Select(e => Encoding.UTF8.GetBytes(e)).ToList();
+        var given = (r.GetValue(Exclude) ?? []).Select(raw.Get).ToList();
         foreach (var file in r.GetValue(ExcludeFrom) ?? [])
         {
             given.AddRange(ReadLines(file).Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => Encoding.UTF8.GetBytes(l)));

@@ -46,7 +46,7 @@ public static class RestoreCommand
             throw new CliException("--tar writes to stdout; it cannot be combined with -C", 2);
         }
 
-        var raw = RawArguments();
+        var raw = ByteArguments.FromProcess();
         var (exclusions, owners) = (Exclusions(r, raw), Owners(r, raw));
         using var repo = GlobalOptions.OpenRepo(r);
         // Flushed on success only: after a broken pipe, a flush in Dispose would hide the real error.
@@ -54,11 +54,11 @@ public static class RestoreCommand
         using var stderr = Console.OpenStandardError();
         var progress = new Progress(!r.GetValue(Quiet) && !Console.IsErrorRedirected);
         var options = Options(r, r.GetValue(Tar) ? stderr : stdout, progress) with { Exclusions = exclusions, OwnerMap = owners };
-        var paths = r.GetValue(Paths)!.Select(p => AsBytes(p, raw)).ToList();
+        var paths = r.GetValue(Paths)!.Select(p => raw.Get(p)).ToList();
         using var restorer = new Restorer(repo, options);
         var summary = r.GetValue(Tar)
             ? restorer.WriteTar(stdout, paths)
-            : restorer.RestoreTo(AsBytes(r.GetValue(OutDir) ?? ".", raw), paths);
+            : restorer.RestoreTo(raw.Get(r.GetValue(OutDir) ?? "."), paths);
         stdout.Flush();
         return Finish(summary, progress);
     }
@@ -87,9 +87,9 @@ public static class RestoreCommand
     };
 
     // Patterns are bytes, as bup compiles them; a file's lines too.
-    private static RestoreExclusions Exclusions(ParseResult r, IReadOnlyList<byte[]> raw)
+    private static RestoreExclusions Exclusions(ParseResult r, ByteArguments raw)
     {
-        var patterns = (r.GetValue(ExcludeRx) ?? []).Select(p => AsBytes(p, raw)).ToList();
+        var patterns = (r.GetValue(ExcludeRx) ?? []).Select(p => raw.Get(p)).ToList();
         foreach (var file in r.GetValue(ExcludeRxFrom) ?? [])
         {
             patterns.AddRange(RestoreExclusions.Lines(ReadPatternFile(file)));
@@ -117,15 +117,15 @@ public static class RestoreCommand
         }
     }
 
-    private static OwnerMap Owners(ParseResult r, IReadOnlyList<byte[]> raw)
+    private static OwnerMap Owners(ParseResult r, ByteArguments raw)
     {
         var map = new OwnerMap();
         try
         {
-            Array.ForEach(r.GetValue(MapUser) ?? [], a => map.AddUser(AsBytes(a, raw)));
-            Array.ForEach(r.GetValue(MapGroup) ?? [], a => map.AddGroup(AsBytes(a, raw)));
-            Array.ForEach(r.GetValue(MapUid) ?? [], a => map.AddUid(AsBytes(a, raw)));
-            Array.ForEach(r.GetValue(MapGid) ?? [], a => map.AddGid(AsBytes(a, raw)));
+            Array.ForEach(r.GetValue(MapUser) ?? [], a => map.AddUser(raw.Get(a)));
+            Array.ForEach(r.GetValue(MapGroup) ?? [], a => map.AddGroup(raw.Get(a)));
+            Array.ForEach(r.GetValue(MapUid) ?? [], a => map.AddUid(raw.Get(a)));
+            Array.ForEach(r.GetValue(MapGid) ?? [], a => map.AddGid(raw.Get(a)));
         }
         catch (FormatException e)
         {
@@ -133,32 +133,6 @@ public static class RestoreCommand
         }
 
         return map;
-    }
-
-    // Paths are bytes (bup's argv_bytes), but .NET hands out argv decoded as UTF-8, which loses
-    // other bytes; the process's own command line still has them.
-    private static byte[] AsBytes(string argument, IReadOnlyList<byte[]> raw) =>
-        raw.FirstOrDefault(r => !Utf8.IsValid(r) && Encoding.UTF8.GetString(r) == argument) ?? Encoding.UTF8.GetBytes(argument);
-
-    private static List<byte[]> RawArguments()
-    {
-        try
-        {
-            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
-            var result = new List<byte[]>();
-            for (int start = 0, end; start < cmdline.Length; start = end + 1)
-            {
-                end = Array.IndexOf(cmdline, (byte)0, start);
-                end = end < 0 ? cmdline.Length : end;
-                result.Add(cmdline[start..end]);
-            }
-
-            return result;
-        }
-        catch (IOException)
-        {
-            return [];
-        }
     }
 
     // The console stream drops writes to a closed pipe without a word; a tar stream whose reader

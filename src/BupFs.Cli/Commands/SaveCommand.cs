@@ -100,12 +100,13 @@ public static class SaveCommand
     private static SaveOptions BuildOptions(ParseResult r, string gitDir, SaveOutput output)
     {
         var cwd = BupBackup.Index.PathNames.CurrentDirectory();
+        var raw = ByteArguments.FromProcess();
         return new SaveOptions
         {
-            Sources = [.. (r.GetValue(Paths) ?? []).Select(p => Encoding.UTF8.GetBytes(p))],
+            Sources = [.. (r.GetValue(Paths) ?? []).Select(raw.Get)],
             Strip = r.GetValue(Strip),
-            StripPath = r.GetValue(StripPath) is { } sp ? BupBackup.Index.PathNames.Normalize(Encoding.UTF8.GetBytes(sp), cwd) : null,
-            Grafts = [.. (r.GetValue(Graft) ?? []).Select(g => ParseGraft(g, cwd))],
+            StripPath = r.GetValue(StripPath) is { } sp ? BupBackup.Index.PathNames.Normalize(raw.Get(sp), cwd) : null,
+            Grafts = [.. (r.GetValue(Graft) ?? []).Select(g => ParseGraft(raw.Get(g), cwd))],
             Smaller = r.GetValue(Smaller) is { } s ? ParseSize(s) : null,
             IndexOptions = new IndexOptions { RepositoryDirectory = Encoding.UTF8.GetBytes(Path.GetFullPath(gitDir)) },
             OnStart = output.Start,
@@ -115,11 +116,11 @@ public static class SaveCommand
         };
     }
 
-    private static GraftPoint ParseGraft(string text, byte[] cwd)
+    private static GraftPoint ParseGraft(byte[] text, byte[] cwd)
     {
         try
         {
-            return GraftPoint.Parse(Encoding.UTF8.GetBytes(text), cwd);
+            return GraftPoint.Parse(text, cwd);
         }
         catch (FormatException e)
         {
