@@ -25,17 +25,7 @@ public static unsafe class LinuxFileAttributes
     /// <summary>The flags of <paramref name="path"/> (opened with O_NOATIME when permitted, never following a symlink).</summary>
     public static uint Get(ReadOnlySpan<byte> path)
     {
-        var flags = OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.NoFollow | OpenFlags.CloseOnExec;
-        int fd;
-        try
-        {
-            fd = PosixFiles.Open(path, flags | OpenFlags.NoAccessTime, 0, "open");
-        }
-        catch (PosixException e) when (e.Errno == Errno.EPERM)
-        {
-            // O_NOATIME is refused for files we do not own on older kernels.
-            fd = PosixFiles.Open(path, flags, 0, "open");
-        }
+        var fd = PosixFiles.OpenForReading(path);
 
         try
         {

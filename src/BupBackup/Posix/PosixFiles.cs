@@ -245,6 +245,24 @@ public static unsafe class PosixFiles
         }
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> read-only without following a final symlink or blocking on a
+    /// FIFO, and without touching its atime where the kernel allows (O_NOATIME needs ownership or
+    /// CAP_FOWNER; bup falls back the same way). Returns the descriptor.
+    /// </summary>
+    internal static int OpenForReading(ReadOnlySpan<byte> path)
+    {
+        var flags = OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.CloseOnExec | OpenFlags.NoFollow;
+        try
+        {
+            return Open(path, flags | OpenFlags.NoAccessTime, 0, "open");
+        }
+        catch (PosixException e) when (e.Errno == Errno.EPERM)
+        {
+            return Open(path, flags, 0, "open");
+        }
+    }
+
     private static void ThrowIfFailed(int result, string operation, ReadOnlySpan<byte> path)
     {
         if (result != 0)

@@ -1,6 +1,5 @@
 using BupBackup.Index;
 using BupBackup.Posix;
-using BupBackup.Posix.Interop;
 using BupStore.Formats;
 using BupStore.Hashsplit;
 using BupStore.Objects;
@@ -245,18 +244,7 @@ internal sealed class FileSaver
     /// <summary>Opens for reading without following a symlink, blocking on a FIFO, or touching atime when allowed.</summary>
     private static Stream Open(byte[] path)
     {
-        var flags = OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.CloseOnExec | OpenFlags.NoFollow;
-        int fd;
-        try
-        {
-            fd = PosixFiles.Open(path, flags | OpenFlags.NoAccessTime, 0, "open");
-        }
-        catch (PosixException e) when (e.Errno == Errno.EPERM)
-        {
-            // O_NOATIME needs ownership (or CAP_FOWNER): bup falls back the same way.
-            fd = PosixFiles.Open(path, flags, 0, "open");
-        }
-
+        var fd = PosixFiles.OpenForReading(path);
         return new FileRangeStream(new SafeFileHandle(fd, ownsHandle: true), 0, long.MaxValue, ownsHandle: true);
     }
 
