@@ -10,12 +10,15 @@ namespace BupFs.Cli;
 /// </summary>
 public sealed class ByteArguments
 {
+    private static readonly Lazy<ByteArguments> s_current = new(FromProcess);
     private readonly List<byte[]> _raw;
 
     private ByteArguments(List<byte[]> raw) => _raw = raw;
 
-    /// <summary>Reads this process's command line (empty where /proc is missing).</summary>
-    public static ByteArguments FromProcess()
+    /// <summary>This process's command line, read once (empty where /proc is missing).</summary>
+    public static ByteArguments Current => s_current.Value;
+
+    private static ByteArguments FromProcess()
     {
         try
         {

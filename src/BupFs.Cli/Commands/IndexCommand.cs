@@ -53,7 +53,7 @@ public static class IndexCommand
     {
         var gitDir = GitDir(r);
         var indexPath = r.GetValue(IndexFileOption) ?? IndexFile.PathIn(gitDir);
-        var paths = (r.GetValue(Paths) ?? []).Select(ByteArguments.FromProcess().Get).ToList();
+        var paths = (r.GetValue(Paths) ?? []).Select(ByteArguments.Current.Get).ToList();
         var printing = r.GetValue(Print) || r.GetValue(Modified) || r.GetValue(Status);
         var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear) || r.GetValue(Check));
         CheckUsage(r, updating);
@@ -162,7 +162,7 @@ public static class IndexCommand
     internal static IndexOptions BuildOptions(ParseResult r, string gitDir)
     {
         var cwd = BupBackup.Index.PathNames.CurrentDirectory();
-        var raw = ByteArguments.FromProcess();
+        var raw = ByteArguments.Current;
         var grafts = new List<GraftPoint>();
         foreach (var g in r.GetValue(Graft) ?? [])
         {

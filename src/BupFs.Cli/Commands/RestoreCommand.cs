@@ -46,7 +46,7 @@ public static class RestoreCommand
             throw new CliException("--tar writes to stdout; it cannot be combined with -C", 2);
         }
 
-        var raw = ByteArguments.FromProcess();
+        var raw = ByteArguments.Current;
         var (exclusions, owners) = (Exclusions(r, raw), Owners(r, raw));
         using var repo = GlobalOptions.OpenRepo(r);
         // Flushed on success only: after a broken pipe, a flush in Dispose would hide the real error.

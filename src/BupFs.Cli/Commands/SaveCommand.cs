@@ -100,7 +100,7 @@ public static class SaveCommand
     private static SaveOptions BuildOptions(ParseResult r, string gitDir, SaveOutput output)
     {
         var cwd = BupBackup.Index.PathNames.CurrentDirectory();
-        var raw = ByteArguments.FromProcess();
+        var raw = ByteArguments.Current;
         return new SaveOptions
         {
             Sources = [.. (r.GetValue(Paths) ?? []).Select(raw.Get)],
