@@ -22,6 +22,26 @@ public sealed class ReadPathTests
     }
 
     [Fact]
+    public async Task ASequentialReadIsServedSeveralRequestsAtATime()
+    {
+        // The kernel's read-ahead asks for the next ranges while the reader consumes the current one;
+        // the host must serve them on several threads at once, since that is how one sequential
+        // reader gets every core inflating (there is no read-ahead of our own). The delay makes
+        // requests that arrive together overlap for certain.
+        await using TestMount mount = TestMount.Create();
+        mount.FileSystem.ReadDelay = TimeSpan.FromMilliseconds(3);
+        using (var stream = new FileStream(mount["big.bin"], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        {
+            var buffer = new byte[128 << 10];
+            while (stream.Read(buffer) > 0)
+            {
+            }
+        }
+
+        Assert.True(mount.FileSystem.MostReadsAtOnce >= 2, $"at most {mount.FileSystem.MostReadsAtOnce} read at a time");
+    }
+
+    [Fact]
     public async Task RootRaisesTheMountsReadahead()
     {
         await using TestMount mount = TestMount.Create();

@@ -21,6 +21,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
     private int _lookups, _opens, _releases, _reads, _listings, _disposeCount;
     private long _forgets;
     private int _largestRead;
+    private int _readsNow, _mostReadsAtOnce;
 
     private TestFileSystem()
     {
@@ -55,6 +56,12 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
 
     /// <summary>The largest buffer a Read was given, i.e. the largest read request the kernel sent.</summary>
     public int LargestRead => Volatile.Read(ref _largestRead);
+
+    /// <summary>The most read calls that were in progress at the same moment.</summary>
+    public int MostReadsAtOnce => Volatile.Read(ref _mostReadsAtOnce);
+
+    /// <summary>How long each read of a generated file takes, to make overlapping requests visible.</summary>
+    public TimeSpan ReadDelay { get; set; }
 
     public int DisposeCount => Volatile.Read(ref _disposeCount);
 
@@ -195,6 +202,24 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
 
     public int Read(IFileHandle handle, Span<byte> buffer, long offset)
     {
+        int now = Interlocked.Increment(ref _readsNow);
+        try
+        {
+            for (int most = MostReadsAtOnce; now > most; most = MostReadsAtOnce)
+            {
+                Interlocked.CompareExchange(ref _mostReadsAtOnce, now, most);
+            }
+
+            return ReadNow(handle, buffer, offset);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _readsNow);
+        }
+    }
+
+    private int ReadNow(IFileHandle handle, Span<byte> buffer, long offset)
+    {
         Interlocked.Increment(ref _reads);
         for (int seen = LargestRead; buffer.Length > seen; seen = LargestRead)
         {
@@ -227,6 +252,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
         else
         {
             TestContent.Fill(offset, buffer[..count]);
+            Thread.Sleep(ReadDelay);
         }
 
         return count;

@@ -101,27 +101,6 @@ public sealed class ContentTests(SavedTree tree)
         Assert.Equal(expected[^10..], tail[..10]);
     }
 
-    [Fact]
-    public void SequentialReadsPrefetchAheadAndRandomReadsDoNot()
-    {
-        var (repository, fs) = tree.Open(new RepoFileSystemOptions { TimeZone = TimeZoneInfo.Utc, ReadAheadBytes = 1 << 20 });
-        using var _ = repository;
-        using var __ = fs;
-        var node = fs.Resolve(tree.SavePath("big.bin")).Inode;
-        var handle = (RepoFileHandle)fs.Open(node, write: false);
-        var buffer = new byte[64 * 1024];
-        for (var offset = 0; offset < 4 * buffer.Length; offset += buffer.Length)
-        {
-            fs.Read(handle, buffer, offset);
-        }
-
-        var readUpTo = 4L * buffer.Length;
-        Assert.True(SpinWait.SpinUntil(() => handle.ReadAhead!.FetchedUntil >= readUpTo + (1 << 20), TimeSpan.FromSeconds(10)), $"prefetched to {handle.ReadAhead!.FetchedUntil}");
-        fs.Read(handle, buffer, 1_400_000); // more than the 1 MiB slack away: random
-        Assert.Equal(1_400_000 + buffer.Length, handle.ReadAhead.FetchedUntil);
-        fs.Release(handle);
-    }
-
     private byte[] SourceBytes(SourceEntry file)
     {
         // .NET cannot name a non-UTF-8 file; make_tree.py wrote "n" into the only one.

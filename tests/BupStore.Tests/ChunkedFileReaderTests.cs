@@ -94,4 +94,104 @@ public sealed class ChunkedFileReaderTests : IDisposable
         Assert.Equal(100, reader.Read(0, buffer));
         Assert.False(reader.TryLocate(-1, out _, out _));
     }
+
+    [Fact]
+    public void ChunksALargeReadCoversWholeGoStraightIntoTheBuffer()
+    {
+        var source = new CountingSource(new StoreChunkSource(_repo.Objects));
+        var reader = new ChunkedFileReader(source, GitFileMode.Tree, _top);
+        var buffer = new byte[1 << 20];
+        var reads = 0;
+        for (long offset = 0; offset < _data.Length; offset += buffer.Length, reads++)
+        {
+            var n = reader.Read(offset, buffer);
+            Assert.True(buffer.AsSpan(0, n).SequenceEqual(_data.AsSpan((int)offset, n)));
+        }
+
+        // Only the chunks cut by a read's two ends (and the last one, for the length) are fetched whole.
+        Assert.InRange(source.WholeBlobs, 1, (2 * reads) + 1);
+        Assert.True(source.DirectBlobs > 10 * source.WholeBlobs, $"{source.DirectBlobs} direct, {source.WholeBlobs} whole");
+    }
+
+    [Fact]
+    public void DeltifiedChunksAfterAGitRepackStillRead()
+    {
+        // Near-identical 30 KB runs give chunks git stores as deltas of one another once repacked.
+        var block = new byte[30_000];
+        new Random(4).NextBytes(block);
+        var data = new byte[600_000];
+        for (var i = 0; i < data.Length; i += block.Length)
+        {
+            block[i / block.Length] ^= 0x5A;
+            block.CopyTo(data, i);
+        }
+
+        ObjectId top;
+        using (var writer = _repo.CreateWriter())
+        {
+            top = new StreamSplitter(writer, fanBits: 1).Split([new MemoryStream(data)]).Tree.FinishTree();
+            writer.Close();
+        }
+
+        Git("update-ref", "refs/heads/keep", CommitOf(top));
+        Git("repack", "-a", "-d", "-f", "-q", "--window=50", "--depth=50");
+        _repo.Objects.Refresh();
+        Assert.True(CountDeltas() > 0, "git stored no chunk as a delta");
+
+        var reader = new ChunkedFileReader(new StoreChunkSource(_repo.Objects), GitFileMode.Tree, top);
+        var copy = new byte[data.Length];
+        Assert.Equal(data.Length, reader.Read(0, copy));
+        Assert.Equal(data, copy);
+    }
+
+    private string CommitOf(ObjectId tree) => Git("commit-tree", tree.ToString(), "-m", "keep").Trim();
+
+    private int CountDeltas() => _repo.Objects.ListPacks().Sum(p =>
+        Enumerable.Range(0, p.Index.Count).Count(i => p.Pack.ReadHeader(p.Index.GetOffset(i)).Type is ObjectType.OfsDelta or ObjectType.RefDelta));
+
+    private string Git(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--git-dir=" + Path.Combine(_root, "repo"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var git = System.Diagnostics.Process.Start(start)!;
+        var output = git.StandardOutput.ReadToEnd();
+        var error = git.StandardError.ReadToEnd();
+        git.WaitForExit();
+        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
+        return output;
+    }
+
+    /// <summary>The store's own source, counting which way blobs were asked for.</summary>
+    private sealed class CountingSource(IChunkSource inner) : IChunkSource
+    {
+        private int _whole, _direct;
+
+        public int WholeBlobs => _whole;
+
+        public int DirectBlobs => _direct;
+
+        public ChunkTree GetChunkTree(ObjectId id) => inner.GetChunkTree(id);
+
+        public byte[] GetBlob(ObjectId id)
+        {
+            Interlocked.Increment(ref _whole);
+            return inner.GetBlob(id);
+        }
+
+        public bool TryReadBlobInto(ObjectId id, Span<byte> destination)
+        {
+            var done = inner.TryReadBlobInto(id, destination);
+            if (done)
+            {
+                Interlocked.Increment(ref _direct);
+            }
+
+            return done;
+        }
+    }
 }

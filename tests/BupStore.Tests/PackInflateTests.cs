@@ -126,4 +126,38 @@ public sealed class PackInflateTests : IDisposable
         var e = Assert.Throws<CorruptObjectException>(() => store.Read(Id(1)));
         Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BlobsInflateIntoACallersBufferOnlyAtTheirExactSize()
+    {
+        var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 500).Select(i => $"entry {i}\n")));
+        var random = new byte[40_000];
+        new Random(3).NextBytes(random);
+        using var store = WritePack((Id(1), text.Length, Deflate(text)), (Id(2), random.Length, Stored(random)), (Id(3), text.Length, Padded(text)));
+
+        var buffer = new byte[text.Length];
+        Assert.True(store.TryReadBlobInto(Id(1), buffer));
+        Assert.Equal(text, buffer);
+        var whole = new byte[random.Length];
+        Assert.True(store.TryReadBlobInto(Id(2), whole));
+        Assert.Equal(random, whole);
+
+        Assert.False(store.TryReadBlobInto(Id(1), new byte[text.Length + 1]));
+        Assert.False(store.TryReadBlobInto(Id(1), new byte[text.Length - 1]));
+        Assert.False(store.TryReadBlobInto(Id(99), new byte[10]));
+        Assert.False(store.TryReadBlobInto(Id(3), new byte[text.Length])); // needs the streaming path
+        Assert.Equal(text, store.Read(Id(3)).Data);
+    }
+
+    [Fact]
+    public void ABadStreamReadIntoABufferIsCorruptNamingThePack()
+    {
+        var data = Encoding.ASCII.GetBytes("checksummed content, read straight into a reply");
+        var zlib = Deflate(data);
+        zlib[^1] ^= 0x55;
+        using var store = WritePack((Id(1), data.Length, zlib));
+
+        var e = Assert.Throws<CorruptObjectException>(() => store.TryReadBlobInto(Id(1), new byte[data.Length]));
+        Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
+    }
 }

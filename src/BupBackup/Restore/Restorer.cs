@@ -26,10 +26,9 @@ namespace BupBackup.Restore;
 public sealed class Restorer : IDisposable
 {
     // A restore to disk reads file content straight from the store (ContentReader), so the view's
-    // cache holds listings, and for --tar also chunk trees and the read-ahead windows of the file
-    // being streamed; more just keeps dead chunks alive (see PacedStream).
+    // cache holds listings, and for --tar also chunk trees and the chunks cut by read boundaries of
+    // the file being streamed; more just keeps dead chunks alive (see PacedStream).
     private const long CacheBytes = 16L * 1024 * 1024;
-    private const long ReadAheadBytes = 2L * 1024 * 1024;
 
     // The walk holds a lookup reference on every node it still needs; idle nodes are of no use to it.
     private const int RetainedIdleNodes = 4096;
@@ -47,7 +46,6 @@ public sealed class Restorer : IDisposable
         {
             Warning = OnViewProblem,
             CacheSizeLimit = CacheBytes,
-            ReadAheadBytes = ReadAheadBytes,
             RetainedIdleNodes = RetainedIdleNodes,
         });
     }

@@ -48,6 +48,29 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
         GetOrAdd(new CacheKey(CacheKind.Blob, id), static (store, key) => store.Read(key.Id, ObjectType.Blob, pinned: true), static blob => blob.Length);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A cached copy is used when there is one; otherwise the blob is inflated into
+    /// <paramref name="destination"/> and not cached: whole chunks of large reads are not asked for
+    /// again (the kernel keeps the pages), and caching them cost an array, a collection's work and
+    /// a cache entry per chunk.
+    /// </remarks>
+    public bool TryReadBlobInto(ObjectId id, Span<byte> destination)
+    {
+        if (_cache.TryGetValue(new CacheKey(CacheKind.Blob, id), out var hit) && hit is byte[] cached)
+        {
+            if (cached.Length != destination.Length)
+            {
+                return false;
+            }
+
+            cached.CopyTo(destination);
+            return true;
+        }
+
+        return Store.TryReadBlobInto(id, destination);
+    }
+
+    /// <inheritdoc/>
     public ChunkTree GetChunkTree(ObjectId id) =>
         GetOrAdd(
             new CacheKey(CacheKind.ChunkTree, id),

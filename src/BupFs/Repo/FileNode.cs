@@ -1,4 +1,3 @@
-using BupFs.Caching;
 using BupStore.Formats;
 using BupStore.Hashsplit;
 using BupStore.Objects;
@@ -21,14 +20,7 @@ internal sealed class FileNode : EntryNode
     private ChunkedFileReader Reader => _reader ??= new ChunkedFileReader(Context.Cache, Entry.IsTree ? GitFileMode.Tree : GitFileMode.Regular, Entry.Id);
 
     /// <inheritdoc/>
-    public override RepoFileHandle Open()
-    {
-        var reader = Reader;
-        var readAhead = Context.Options.ReadAheadBytes > 0
-            ? new ReadAhead(reader, Context.Cache, reader.Length, Context.Options.ReadAheadBytes)
-            : null;
-        return new RepoFileHandle(Inode, reader, readAhead);
-    }
+    public override RepoFileHandle Open() => new(Inode, Reader);
 
     // The record's size when there is one (bup's); else the chunk tree's, found without reading data.
     protected override NodeAttributes ComputeAttributes() =>

@@ -1,20 +1,23 @@
-using BupFs.Caching;
 using BupStore.Hashsplit;
 
 namespace BupFs.Repo;
 
-/// <summary>An open file of the repository view: a chunk reader over the shared cache plus read-ahead.</summary>
-/// <remarks>Thread-safe: concurrent reads at different offsets are allowed.</remarks>
+/// <summary>An open file of the repository view: a chunk reader over the shared cache.</summary>
+/// <remarks>
+/// Thread-safe: concurrent reads at different offsets are allowed, and are how a sequential read
+/// uses every core. The kernel's own read-ahead sends the next requests (1 MiB each as root) while
+/// the reader consumes the current one, the host serves them on several threads, and each inflates
+/// the chunks it covers straight into its reply. A read-ahead of our own that inflated into the
+/// cache measured slower (docs/DESIGN.md, "Sequential reads").
+/// </remarks>
 internal sealed class RepoFileHandle : IFileHandle
 {
     private readonly ChunkedFileReader _reader;
-    private readonly ReadAhead? _readAhead;
 
-    public RepoFileHandle(ulong node, ChunkedFileReader reader, ReadAhead? readAhead)
+    public RepoFileHandle(ulong node, ChunkedFileReader reader)
     {
         Node = node;
         _reader = reader;
-        _readAhead = readAhead;
     }
 
     /// <inheritdoc/>
@@ -26,9 +29,6 @@ internal sealed class RepoFileHandle : IFileHandle
     /// <summary>The content length (from the chunk tree, not the metadata record).</summary>
     public long Length => _reader.Length;
 
-    /// <summary>The read-ahead state (tests).</summary>
-    internal ReadAhead? ReadAhead => _readAhead;
-
     /// <summary>Reads at <paramref name="offset"/>; short only at end of file.</summary>
     public int Read(Span<byte> buffer, long offset)
     {
@@ -37,11 +37,6 @@ internal sealed class RepoFileHandle : IFileHandle
             throw new FsException(FsError.InvalidArgument, $"negative read offset {offset}");
         }
 
-        var count = _reader.Read(offset, buffer);
-        _readAhead?.Observe(offset, count);
-        return count;
+        return _reader.Read(offset, buffer);
     }
-
-    /// <summary>Stops background work for this handle.</summary>
-    public void Close() => _readAhead?.Stop();
 }

@@ -157,9 +157,7 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
     /// <inheritdoc/>
     public void Release(IFileHandle handle)
     {
-        var repoHandle = AsRepoHandle(handle);
-        repoHandle.Close();
-        _nodes.Closed(repoHandle.Node);
+        _nodes.Closed(AsRepoHandle(handle).Node);
     }
 
     /// <inheritdoc/>

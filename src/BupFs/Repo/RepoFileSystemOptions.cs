@@ -30,9 +30,6 @@ public sealed class RepoFileSystemOptions
     /// </summary>
     public int RetainedIdleNodes { get; init; } = 65_536;
 
-    /// <summary>Largest sequential read-ahead window per open file, in bytes; 0 disables read-ahead. Default 8 MiB.</summary>
-    public long ReadAheadBytes { get; init; } = 8L * 1024 * 1024;
-
     /// <summary>
     /// Receives one line per repository problem the view worked around (a .bupm whose record count
     /// does not match its tree, an unreadable subtree skipped while counting hardlinks, a damaged

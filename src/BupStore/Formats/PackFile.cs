@@ -123,8 +123,7 @@ public sealed class PackFile : IDisposable
     // odd), or an object too big to buffer, takes the streaming path instead.
     private bool TryInflateBuffered(long offset, long dataStart, byte[] data)
     {
-        var size = (long)data.Length;
-        var bound = Math.Min(size + (size >> 12) + (size >> 14) + (size >> 25) + 64, DataEnd - dataStart);
+        var bound = Math.Min(InflateBound(data.Length), DataEnd - dataStart);
         if (bound > MaxBufferedInput)
         {
             return false;
@@ -134,20 +133,58 @@ public sealed class PackFile : IDisposable
         try
         {
             var n = RandomAccess.Read(_handle, input.AsSpan(0, (int)bound), dataStart);
-            return ZlibInflater.Inflate(input.AsSpan(0, n), data) switch
-            {
-                InflateStatus.Complete => true,
-                InflateStatus.TooShort => throw new CorruptObjectException(Path, "zlib data ends before the object's size", offset),
-                InflateStatus.TooLong => throw new CorruptObjectException(Path, "zlib data longer than the object's size", offset),
-                InflateStatus.Corrupt => throw new CorruptObjectException(Path, "bad zlib data", offset),
-                _ => false,
-            };
+            return Finished(ZlibInflater.Inflate(input.AsSpan(0, n), data), offset);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(input);
         }
     }
+
+    /// <summary>
+    /// Inflates the entry at <paramref name="offset"/> straight into <paramref name="destination"/>
+    /// when it is a whole (not deltified) blob of exactly that size, reading its header and data
+    /// with one pread. False when it is anything else, for the caller to take the general path,
+    /// which also reports what is wrong; damaged zlib data throws here as there.
+    /// </summary>
+    /// <remarks>
+    /// For readers that know a chunk's size from its chunk tree: the mount inflates the chunks a
+    /// large read covers into the reply itself, with no array allocated, cached or copied.
+    /// </remarks>
+    public bool TryInflateBlobInto(long offset, Span<byte> destination)
+    {
+        var bound = Math.Min(PackObjectHeader.MaxLength + InflateBound(destination.Length), DataEnd - offset);
+        if (offset < HeaderLength || offset >= DataEnd || bound > MaxBufferedInput)
+        {
+            return false;
+        }
+
+        var input = ArrayPool<byte>.Shared.Rent((int)bound);
+        try
+        {
+            var n = RandomAccess.Read(_handle, input.AsSpan(0, (int)bound), offset);
+            var header = PackObjectHeader.Parse(input.AsSpan(0, Math.Min(n, PackObjectHeader.MaxLength)), offset, Path);
+            return header.Type == ObjectType.Blob && header.Size == destination.Length
+                && Finished(ZlibInflater.Inflate(input.AsSpan(header.HeaderLength, n - header.HeaderLength), destination), offset);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+        }
+    }
+
+    // zlib's compressBound for `size` bytes plus room for stored blocks.
+    private static long InflateBound(long size) => size + (size >> 12) + (size >> 14) + (size >> 25) + 64;
+
+    // True when the inflate is done; false when it needs the streaming path; throws for bad data.
+    private bool Finished(InflateStatus status, long offset) => status switch
+    {
+        InflateStatus.Complete => true,
+        InflateStatus.TooShort => throw new CorruptObjectException(Path, "zlib data ends before the object's size", offset),
+        InflateStatus.TooLong => throw new CorruptObjectException(Path, "zlib data longer than the object's size", offset),
+        InflateStatus.Corrupt => throw new CorruptObjectException(Path, "bad zlib data", offset),
+        _ => false,
+    };
 
     private void InflateStreaming(long offset, long dataStart, byte[] data)
     {

@@ -6,6 +6,8 @@
 //
 // The zlib used is the one .NET itself ships (zlib-ng, statically linked into a native build), bound
 // through the runtime's own exports; where they cannot be bound the callers fall back to ZLibStream.
+// libdeflate goes first where it is installed (LibDeflateInflater); zlib-ng then only sees the
+// streams libdeflate refused, and classifies what is wrong with them.
 using System.Runtime.InteropServices;
 
 namespace BupStore.Formats;
@@ -34,7 +36,11 @@ internal sealed unsafe partial class ZlibInflater
     /// Inflates <paramref name="input"/> into exactly <paramref name="output"/>; the stream must end
     /// (checksum verified) exactly when <paramref name="output"/> is full.
     /// </summary>
-    public static InflateStatus Inflate(ReadOnlySpan<byte> input, Span<byte> output)
+    public static InflateStatus Inflate(ReadOnlySpan<byte> input, Span<byte> output) =>
+        LibDeflateInflater.TryInflate(input, output) ? InflateStatus.Complete : InflateWithZlib(input, output);
+
+    /// <summary>As <see cref="Inflate"/>, through zlib only (tests compare the two).</summary>
+    internal static InflateStatus InflateWithZlib(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var inflater = t_current ??= Create();
         return inflater is null ? InflateStatus.Unavailable : inflater.Run(input, output);

@@ -62,30 +62,52 @@ public sealed class ChunkedFileReader
     }
 
     /// <summary>Copies bytes at <paramref name="offset"/> into <paramref name="buffer"/>; returns the count (0 at EOF).</summary>
+    /// <remarks>
+    /// Chunks the buffer covers whole are put straight into it (<see cref="IChunkSource.TryReadBlobInto"/>);
+    /// only the chunks cut by the buffer's ends go through <see cref="IChunkSource.GetBlob"/>.
+    /// </remarks>
     public int Read(long offset, Span<byte> buffer)
     {
         var done = 0;
         while (done < buffer.Length)
         {
             var pos = offset + done;
-            if (!TryLocate(pos, out var blob, out var blobStart))
+            if (!TryLocate(pos, out var blob, out var blobStart, out var blobEnd))
             {
                 break;
             }
 
-            var data = _source.GetBlob(blob);
-            var skip = pos - blobStart;
-            if (skip >= data.Length)
+            var whole = blobEnd == long.MaxValue ? Length - blobStart : blobEnd - blobStart;
+            if (pos == blobStart && whole > 0 && whole <= buffer.Length - done
+                && _source.TryReadBlobInto(blob, buffer.Slice(done, (int)whole)))
+            {
+                done += (int)whole;
+                continue;
+            }
+
+            var n = CopyPart(_source.GetBlob(blob), pos - blobStart, buffer[done..]);
+            if (n == 0)
             {
                 break;
             }
 
-            var n = (int)Math.Min(data.Length - skip, buffer.Length - done);
-            data.AsSpan((int)skip, n).CopyTo(buffer[done..]);
             done += n;
         }
 
         return done;
+    }
+
+    // Copies what the buffer can take of `data` from `skip` on; 0 when `skip` is past its end.
+    private static int CopyPart(byte[] data, long skip, Span<byte> buffer)
+    {
+        if (skip >= data.Length)
+        {
+            return 0;
+        }
+
+        var n = (int)Math.Min(data.Length - skip, buffer.Length);
+        data.AsSpan((int)skip, n).CopyTo(buffer);
+        return n;
     }
 
     /// <summary>Finds the chunk blob holding <paramref name="pos"/> and the file offset where it starts.</summary>

@@ -19,4 +19,7 @@ public sealed class StoreChunkSource : IChunkSource
 
     /// <inheritdoc/>
     public byte[] GetBlob(ObjectId id) => _store.Read(id, ObjectType.Blob);
+
+    /// <inheritdoc/>
+    public bool TryReadBlobInto(ObjectId id, Span<byte> destination) => _store.TryReadBlobInto(id, destination);
 }

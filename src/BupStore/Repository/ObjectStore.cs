@@ -91,6 +91,24 @@ public sealed class ObjectStore : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Inflates blob <paramref name="id"/> straight into <paramref name="destination"/> when it is
+    /// stored whole in a pack with exactly that size. False otherwise (absent, loose, deltified, of
+    /// another type or size): the caller then reads it the general way, which reports what is wrong.
+    /// </summary>
+    public bool TryReadBlobInto(ObjectId id, Span<byte> destination)
+    {
+        try
+        {
+            return _packs.TryLocate(id, out var pack, out var offset, expectPresent: true)
+                && pack.Pack.TryInflateBlobInto(offset, destination);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false; // a repack removed the pack: the general path refreshes the view
+        }
+    }
+
     /// <summary>Reads an object that must have the given type.</summary>
     public byte[] Read(ObjectId id, ObjectType expected, bool pinned = false)
     {
