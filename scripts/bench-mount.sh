@@ -2,12 +2,15 @@
 # Mount benchmark (issue 4): bupfs mount against bup fuse, borg mount and restic mount, in one run
 # on the same generated data, every read cold (fresh mount, then sync + drop_caches).
 #
-#   scripts/bench-mount.sh [--quick] [--file-mb N] [--tree-count N] [--reads N] [--big [--big-mb N]]
-#                           [--bupfs-args "..."]
+#   scripts/bench-mount.sh [--quick] [--file-mb N] [--tree-count N] [--reads N] [--repeat N]
+#                           [--big [--big-mb N]] [--bupfs-args "..."]
 #
 #   --file-mb N     size of the mixed file read sequentially (default 400)
 #   --tree-count N  small files in the tree walked with a stat of every entry (default 10000)
 #   --reads N       random 4 KiB preads per tool, same seeded offsets for all (default 1000)
+#   --repeat N      cold sequential reads per tool (and of join and the disk), taken in rounds
+#                   that visit every tool; the median is reported (default 3; the machine is shared
+#                   and one run of any tool can be 30% off)
 #   --big           also read a --big-mb (default 4000) file through bupfs mount and report its
 #                   peak RSS (target: under 300 MB); takes ~10 GB of disk and a few minutes
 #   --quick         small sizes (40 MB, 1000 files, 200 reads), to check the script works
@@ -21,12 +24,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench/common.sh
 
-file_mb=400 tree_count=10000 reads=1000 big=0 big_mb=4000 bupfs_args=""
+file_mb=400 tree_count=10000 reads=1000 repeat=3 big=0 big_mb=4000 bupfs_args=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --file-mb) file_mb=$2; shift ;;
     --tree-count) tree_count=$2; shift ;;
     --reads) reads=$2; shift ;;
+    --repeat) repeat=$2; shift ;;
     --big) big=1 ;;
     --big-mb) big_mb=$2; shift ;;
     --quick) file_mb=40 tree_count=1000 reads=200 big_mb=400 BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-5} ;;
@@ -39,6 +43,7 @@ done
 
 TOOLS=(bupfs bup borg restic)
 declare -A SEQ WALK RAND DIGEST   # per tool: MB/s, seconds, reads/s, digest of the random reads
+declare -A SEQ_ALL SEQ_O_ALL      # per tool: every sequential rate and its "others", space-separated
 declare -A SEQ_O WALK_O RAND_O    # per tool: CPU seconds other processes took during that step
 BUPFS_HWM=0                       # peak RSS (MiB) of any bupfs mount process of this run
 
@@ -99,8 +104,28 @@ release() {
 measure_seq() {
   mount_fresh "$1"
   timed --server "$PID" cat "$ROOT/mix.bin" > /dev/null
-  SEQ[$1]=$(rate "$file_mb" "$T") SEQ_O[$1]=$OTHERS
+  SEQ_ALL[$1]+="$(rate "$file_mb" "$T") " SEQ_O_ALL[$1]+="$OTHERS "
   release "$1"
+}
+
+# median WORDS...: the middle value (the lower middle for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# measure_seq_rounds: --repeat rounds, each reading the file once through every tool, then join
+# and the disk, so a busy moment of the shared machine hits one round rather than one tool.
+measure_seq_rounds() {
+  local r t joins=() disks=()
+  for r in $(seq 1 "$repeat"); do
+    echo "sequential reads, round $r of $repeat"
+    for t in "${TOOLS[@]}"; do measure_seq "$t"; done
+    measure_join; joins+=("$JOIN")
+    measure_disk; disks+=("$DISK")
+  done
+  for t in "${TOOLS[@]}"; do
+    # shellcheck disable=SC2086 # the lists are space-separated numbers
+    SEQ[$t]=$(median ${SEQ_ALL[$t]}) SEQ_O[$t]=$(median ${SEQ_O_ALL[$t]})
+  done
+  JOIN=$(median "${joins[@]}") DISK=$(median "${disks[@]}")
 }
 
 # The walk asks find for size, mode and mtime of every entry, so every entry is stat'ed.
@@ -176,6 +201,7 @@ report() {
   [ "$big" = 1 ] && row "read ${big_mb} MB: rate, peak RSS" bupfs "$BIG_RATE MB/s $BIG_HWM MiB" - "$BIG_O"
   print_table "bupfs mount vs bup fuse, borg mount, restic mount ($(date -u +%F), $(nproc) cores)"
   echo "  (bupfs x: how many times faster bupfs is; for the join row, mount rate / join rate;"
+  echo "   sequential rows: median of $repeat rounds (every rate: $(for t in "${TOOLS[@]}"; do printf '%s %s; ' "$t" "${SEQ_ALL[$t]% }"; done))"
   echo "   join: bupfs join of the same file to /dev/null; disk: cat of the source file;"
   echo "   others: CPU seconds used meanwhile by processes other than the reader and the mount)"
   [ "$big" = 1 ] && echo "  (bupfs RSS after the ${big_mb} MB read: $BIG_SPLIT)"
@@ -208,14 +234,12 @@ targets() {
 declare -A WALK_ENTRIES
 bench_setup bench-mount
 make_data
+measure_seq_rounds
 for tool in "${TOOLS[@]}"; do
   echo "measuring $tool"
-  measure_seq "$tool"
   measure_walk "$tool"
   measure_random "$tool"
 done
-measure_join
-measure_disk
 HWM_MAIN=$BUPFS_HWM
 [ "$big" = 1 ] && measure_big
 report

@@ -49,26 +49,11 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
 
     /// <inheritdoc/>
     /// <remarks>
-    /// A cached copy is used when there is one; otherwise the blob is inflated into
-    /// <paramref name="destination"/> and not cached: whole chunks of large reads are not asked for
-    /// again (the kernel keeps the pages), and caching them cost an array, a collection's work and
-    /// a cache entry per chunk.
+    /// Straight from the store, neither looked up in the cache nor added to it: the chunks large reads
+    /// cover whole are not asked for again (the kernel keeps the pages), so a lookup per chunk almost
+    /// never hit, and caching them cost an array, a collection's work and a cache entry per chunk.
     /// </remarks>
-    public bool TryReadBlobInto(ObjectId id, Span<byte> destination)
-    {
-        if (_cache.TryGetValue(new CacheKey(CacheKind.Blob, id), out var hit) && hit is byte[] cached)
-        {
-            if (cached.Length != destination.Length)
-            {
-                return false;
-            }
-
-            cached.CopyTo(destination);
-            return true;
-        }
-
-        return Store.TryReadBlobInto(id, destination);
-    }
+    public bool TryReadBlobInto(ObjectId id, Span<byte> destination) => Store.TryReadBlobInto(id, destination);
 
     /// <inheritdoc/>
     public ChunkTree GetChunkTree(ObjectId id) =>

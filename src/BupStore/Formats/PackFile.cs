@@ -84,9 +84,8 @@ public sealed class PackFile : IDisposable
             throw new CorruptObjectException(Path, "object offset outside the pack", offset);
         }
 
-        Span<byte> bytes = stackalloc byte[PackObjectHeader.MaxLength];
-        var n = RandomAccess.Read(_handle, bytes[..(int)Math.Min(bytes.Length, DataEnd - offset)], offset);
-        return PackObjectHeader.Parse(bytes[..n], offset, Path);
+        var bytes = PackReadBuffer.Read(this, _handle, offset, (int)Math.Min(PackObjectHeader.MaxLength, DataEnd - offset));
+        return PackObjectHeader.Parse(bytes, offset, Path);
     }
 
     /// <summary>Inflates the entry data of the object at <paramref name="offset"/> whose header is known.</summary>
@@ -129,15 +128,14 @@ public sealed class PackFile : IDisposable
             return false;
         }
 
-        var input = ArrayPool<byte>.Shared.Rent((int)bound);
+        byte[]? rented = null;
         try
         {
-            var n = RandomAccess.Read(_handle, input.AsSpan(0, (int)bound), dataStart);
-            return Finished(ZlibInflater.Inflate(input.AsSpan(0, n), data), offset);
+            return Finished(ZlibInflater.Inflate(ReadInput(dataStart, (int)bound, ref rented), data), offset);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(input);
+            Return(rented);
         }
     }
 
@@ -159,17 +157,38 @@ public sealed class PackFile : IDisposable
             return false;
         }
 
-        var input = ArrayPool<byte>.Shared.Rent((int)bound);
+        byte[]? rented = null;
         try
         {
-            var n = RandomAccess.Read(_handle, input.AsSpan(0, (int)bound), offset);
-            var header = PackObjectHeader.Parse(input.AsSpan(0, Math.Min(n, PackObjectHeader.MaxLength)), offset, Path);
+            var input = ReadInput(offset, (int)bound, ref rented);
+            var header = PackObjectHeader.Parse(input[..Math.Min(input.Length, PackObjectHeader.MaxLength)], offset, Path);
             return header.Type == ObjectType.Blob && header.Size == destination.Length
-                && Finished(ZlibInflater.Inflate(input.AsSpan(header.HeaderLength, n - header.HeaderLength), destination), offset);
+                && Finished(ZlibInflater.Inflate(input[header.HeaderLength..], destination), offset);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(input);
+            Return(rented);
+        }
+    }
+
+    // `count` bytes at `offset` (fewer at the end of the file): from this thread's read buffer, or
+    // for a large object from a pooled array the caller gives back with Return.
+    private ReadOnlySpan<byte> ReadInput(long offset, int count, ref byte[]? rented)
+    {
+        if (count <= PackReadBuffer.WindowSize)
+        {
+            return PackReadBuffer.Read(this, _handle, offset, count);
+        }
+
+        rented = ArrayPool<byte>.Shared.Rent(count);
+        return rented.AsSpan(0, RandomAccess.Read(_handle, rented.AsSpan(0, count), offset));
+    }
+
+    private static void Return(byte[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
