@@ -28,10 +28,30 @@ internal static class PackTargets
         {
             var header = pack.ReadHeader(offset);
             var data = pack.Inflate(offset, header);
+            CheckDirectInflate(pack, offset, header, data);
             var resolved = Resolve(header, data, byOffset, byId, offset);
             byOffset[offset] = resolved;
             byId[ObjectHasher.Compute(resolved.Type, resolved.Data)] = resolved;
             offset += header.HeaderLength + CompressedLength(bytes, offset + header.HeaderLength, pack.DataEnd);
+        }
+    }
+
+    /// <summary>
+    /// The mount's path, one read straight into a buffer of the expected size, must agree with the
+    /// general one: the same bytes for a whole blob, and a refusal for anything else or another size.
+    /// </summary>
+    private static void CheckDirectInflate(PackFile pack, long offset, PackObjectHeader header, byte[] data)
+    {
+        var direct = new byte[data.Length];
+        var taken = pack.TryInflateBlobInto(offset, direct);
+        if (taken && (header.Type != ObjectType.Blob || !direct.AsSpan().SequenceEqual(data)))
+        {
+            throw new InvalidOperationException($"direct inflate at {offset} disagrees with the general path");
+        }
+
+        if (pack.TryInflateBlobInto(offset, new byte[data.Length + 1]))
+        {
+            throw new InvalidOperationException($"direct inflate at {offset} accepted a wrong size");
         }
     }
 
