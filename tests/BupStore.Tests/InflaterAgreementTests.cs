@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using BupStore.Formats;
+using BupStore.Tests.Support;
 
 namespace BupStore.Tests;
 
@@ -22,24 +23,6 @@ public sealed class InflaterAgreementTests
         return data;
     }
 
-    private static byte[] Deflate(byte[] data, CompressionLevel level)
-    {
-        using var output = new MemoryStream();
-        using (var z = new ZLibStream(output, level, leaveOpen: true))
-        {
-            z.Write(data);
-        }
-
-        return output.ToArray();
-    }
-
-    private static byte[] Stored(byte[] data)
-    {
-        using var output = new MemoryStream();
-        ZlibCodec.WriteStored(data, output);
-        return output.ToArray();
-    }
-
     public static TheoryData<string> Cases => new(
         "text-fast", "text-best", "random-stored", "random-best", "empty", "bad-checksum", "bad-header",
         "cut-short", "size-plus-one", "size-minus-one", "trailing-bytes");
@@ -47,17 +30,17 @@ public sealed class InflaterAgreementTests
     // Each case: the zlib stream and the size the caller expects.
     private static (byte[] Zlib, int Size) Build(string name) => name switch
     {
-        "text-fast" => (Deflate(Text, CompressionLevel.Fastest), Text.Length),
-        "text-best" => (Deflate(Text, CompressionLevel.SmallestSize), Text.Length),
-        "random-stored" => (Stored(RandomBytes(70_000, 1)), 70_000),
-        "random-best" => (Deflate(RandomBytes(9_000, 2), CompressionLevel.SmallestSize), 9_000),
-        "empty" => (Stored([]), 0),
-        "bad-checksum" => Flip(Deflate(Text, CompressionLevel.Fastest), ^1),
-        "bad-header" => Flip(Deflate(Text, CompressionLevel.Fastest), 0),
-        "cut-short" => (Deflate(Text, CompressionLevel.Fastest)[..^10], Text.Length),
-        "size-plus-one" => (Deflate(Text, CompressionLevel.Fastest), Text.Length + 1),
-        "size-minus-one" => (Deflate(Text, CompressionLevel.Fastest), Text.Length - 1),
-        "trailing-bytes" => ([.. Deflate(Text, CompressionLevel.Fastest), .. RandomBytes(300, 3)], Text.Length),
+        "text-fast" => (ZlibStreams.Deflate(Text, CompressionLevel.Fastest), Text.Length),
+        "text-best" => (ZlibStreams.Deflate(Text, CompressionLevel.SmallestSize), Text.Length),
+        "random-stored" => (ZlibStreams.Stored(RandomBytes(70_000, 1)), 70_000),
+        "random-best" => (ZlibStreams.Deflate(RandomBytes(9_000, 2), CompressionLevel.SmallestSize), 9_000),
+        "empty" => (ZlibStreams.Stored([]), 0),
+        "bad-checksum" => Flip(ZlibStreams.Deflate(Text, CompressionLevel.Fastest), ^1),
+        "bad-header" => Flip(ZlibStreams.Deflate(Text, CompressionLevel.Fastest), 0),
+        "cut-short" => (ZlibStreams.Deflate(Text, CompressionLevel.Fastest)[..^10], Text.Length),
+        "size-plus-one" => (ZlibStreams.Deflate(Text, CompressionLevel.Fastest), Text.Length + 1),
+        "size-minus-one" => (ZlibStreams.Deflate(Text, CompressionLevel.Fastest), Text.Length - 1),
+        "trailing-bytes" => ([.. ZlibStreams.Deflate(Text, CompressionLevel.Fastest), .. RandomBytes(300, 3)], Text.Length),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

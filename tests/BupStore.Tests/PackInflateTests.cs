@@ -3,6 +3,7 @@ using System.Text;
 using BupStore.Formats;
 using BupStore.Objects;
 using BupStore.Repository;
+using BupStore.Tests.Support;
 
 namespace BupStore.Tests;
 
@@ -18,29 +19,11 @@ public sealed class PackInflateTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static byte[] Deflate(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
-    {
-        using var output = new MemoryStream();
-        using (var z = new ZLibStream(output, level, leaveOpen: true))
-        {
-            z.Write(data);
-        }
-
-        return output.ToArray();
-    }
-
-    private static byte[] Stored(byte[] data)
-    {
-        using var output = new MemoryStream();
-        ZlibCodec.WriteStored(data, output);
-        return output.ToArray();
-    }
-
     // A valid zlib stream padded with empty stored blocks: far longer than zlib's own worst case,
     // so it cannot fit the single read and must be inflated through the stream.
     private static byte[] Padded(byte[] data)
     {
-        var body = Stored(data);
+        var body = ZlibStreams.Stored(data);
         using var output = new MemoryStream();
         output.Write(body.AsSpan(0, 2));
         for (var i = 0; i < 4000; i++)
@@ -76,11 +59,11 @@ public sealed class PackInflateTests : IDisposable
         var random = new byte[200_000];
         new Random(5).NextBytes(random);
         using var store = WritePack(
-            (Id(1), text.Length, Deflate(text)),
-            (Id(2), random.Length, Stored(random)),
-            (Id(3), 0, Stored([])),
+            (Id(1), text.Length, ZlibStreams.Deflate(text)),
+            (Id(2), random.Length, ZlibStreams.Stored(random)),
+            (Id(3), 0, ZlibStreams.Stored([])),
             (Id(4), text.Length, Padded(text)),
-            (Id(5), random.Length, Deflate(random, CompressionLevel.SmallestSize)));
+            (Id(5), random.Length, ZlibStreams.Deflate(random, CompressionLevel.SmallestSize)));
 
         Assert.Equal(text, store.Read(Id(1)).Data);
         Assert.Equal(random, store.Read(Id(2)).Data);
@@ -95,7 +78,7 @@ public sealed class PackInflateTests : IDisposable
     public void SizeThatDisagreesWithTheStreamIsCorrupt(int delta, string reason)
     {
         var data = Encoding.ASCII.GetBytes(new string('a', 5000) + "end");
-        using var store = WritePack((Id(1), data.Length + delta, Deflate(data)), (Id(2), data.Length, Deflate(data)));
+        using var store = WritePack((Id(1), data.Length + delta, ZlibStreams.Deflate(data)), (Id(2), data.Length, ZlibStreams.Deflate(data)));
 
         var e = Assert.Throws<CorruptObjectException>(() => store.Read(Id(1)));
         Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
@@ -107,7 +90,7 @@ public sealed class PackInflateTests : IDisposable
     public void WrongChecksumIsCorrupt()
     {
         var data = Encoding.ASCII.GetBytes("checksummed content");
-        var zlib = Deflate(data);
+        var zlib = ZlibStreams.Deflate(data);
         zlib[^1] ^= 0x55;
         using var store = WritePack((Id(1), data.Length, zlib));
 
@@ -120,7 +103,7 @@ public sealed class PackInflateTests : IDisposable
     {
         var data = new byte[50_000];
         new Random(9).NextBytes(data);
-        var zlib = Stored(data);
+        var zlib = ZlibStreams.Stored(data);
         using var store = WritePack((Id(1), data.Length, zlib[..^1000]));
 
         var e = Assert.Throws<CorruptObjectException>(() => store.Read(Id(1)));
@@ -133,7 +116,7 @@ public sealed class PackInflateTests : IDisposable
         var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 500).Select(i => $"entry {i}\n")));
         var random = new byte[40_000];
         new Random(3).NextBytes(random);
-        using var store = WritePack((Id(1), text.Length, Deflate(text)), (Id(2), random.Length, Stored(random)), (Id(3), text.Length, Padded(text)));
+        using var store = WritePack((Id(1), text.Length, ZlibStreams.Deflate(text)), (Id(2), random.Length, ZlibStreams.Stored(random)), (Id(3), text.Length, Padded(text)));
 
         var buffer = new byte[text.Length];
         Assert.True(store.TryReadBlobInto(Id(1), buffer));
@@ -153,7 +136,7 @@ public sealed class PackInflateTests : IDisposable
     public void ABadStreamReadIntoABufferIsCorruptNamingThePack()
     {
         var data = Encoding.ASCII.GetBytes("checksummed content, read straight into a reply");
-        var zlib = Deflate(data);
+        var zlib = ZlibStreams.Deflate(data);
         zlib[^1] ^= 0x55;
         using var store = WritePack((Id(1), data.Length, zlib));
 
