@@ -53,6 +53,33 @@ public sealed class CorruptionTests : IDisposable
     }
 
     [Fact]
+    public void ADamagedChunkInsideALargeReadFailsItNamingTheChunk()
+    {
+        // A chunk a read covers whole is inflated straight into the reply, outside the cache that
+        // names objects in its errors: the error must still name the chunk.
+        var big = _repo.Git("rev-parse", $"main:{Relative("big.bin.bup")}");
+        var chunks = _repo.Git("ls-tree", "-r", big).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var chunkId = chunks[chunks.Length / 2].Split('\t')[0].Split(' ')[2];
+        var pack = Directory.GetFiles(Path.Combine(_repo.RepoPath, "objects", "pack"), "*.pack").Single();
+        using (var file = new FileStream(pack, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = OffsetInPack(pack, chunkId) + 40;
+            file.Write([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff]);
+        }
+
+        var (repository, fs) = _repo.Open();
+        using var _ = repository;
+        using var __ = fs;
+        var node = fs.Resolve(InSave("big.bin"));
+        var handle = fs.Open(node.Inode, write: false);
+        var error = Assert.Throws<FsException>(() => fs.Read(handle, new byte[1_200_000], 0));
+        Assert.Equal(FsError.Io, error.Error);
+        Assert.Contains(chunkId, error.Message, StringComparison.Ordinal);
+        fs.Release(handle);
+        Assert.Equal("an innocent bystander\n", System.Text.Encoding.ASCII.GetString(fs.ReadAll(fs.Resolve(InSave("other.txt")).Inode)));
+    }
+
+    [Fact]
     public void AMissingChunkFailsOnlyReadsThatNeedIt()
     {
         Unpack();

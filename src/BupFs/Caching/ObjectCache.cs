@@ -60,7 +60,14 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
     {
         if (!IsRepeat(id))
         {
-            return Store.TryReadBlobInto(id, destination);
+            try
+            {
+                return Store.TryReadBlobInto(id, destination);
+            }
+            catch (Exception e) when (NeedsName(e, id))
+            {
+                throw Named(e, id);
+            }
         }
 
         var blob = GetBlob(id);
@@ -135,7 +142,6 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
         }
     }
 
-    // Pack and zlib errors name the pack file and offset; the object id is what a user can look up.
     private object Load<T>(Func<ObjectStore, CacheKey, T> load, CacheKey key)
         where T : class
     {
@@ -143,11 +149,17 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
         {
             return load(Store, key);
         }
-        catch (Exception e) when (e is CorruptObjectException or InvalidDataException && !e.Message.Contains(key.Id.ToString(), StringComparison.Ordinal))
+        catch (Exception e) when (NeedsName(e, key.Id))
         {
-            throw new RepositoryException($"object {key.Id}: {e.Message}", e);
+            throw Named(e, key.Id);
         }
     }
+
+    // Pack and zlib errors name the pack file and offset; the object id is what a user can look up.
+    private static bool NeedsName(Exception e, ObjectId id) =>
+        e is CorruptObjectException or InvalidDataException && !e.Message.Contains(id.ToString(), StringComparison.Ordinal);
+
+    private static RepositoryException Named(Exception e, ObjectId id) => new($"object {id}: {e.Message}", e);
 
     /// <summary>Drops every cached value (tests; memory pressure).</summary>
     public void Clear() => _cache.Clear();
