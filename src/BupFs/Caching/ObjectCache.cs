@@ -16,7 +16,7 @@ namespace BupFs.Caching;
 /// </summary>
 /// <remarks>
 /// Thread-safe. Concurrent misses on one key decode it once (the others wait for that result),
-/// which keeps read-ahead and the reader it runs for from inflating the same chunk twice. Values
+/// which keeps two requests that each need part of the chunk between them from inflating it twice. Values
 /// must be treated as immutable by every caller. Sizes are estimates of retained bytes.
 /// </remarks>
 internal sealed class ObjectCache : IChunkSource, IDisposable

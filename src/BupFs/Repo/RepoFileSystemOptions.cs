@@ -6,9 +6,10 @@ public sealed class RepoFileSystemOptions
     /// <summary>Bound of the decoded-object cache (blobs, chunk trees, listings), in bytes. Default 16 MiB.</summary>
     /// <remarks>
     /// Small on purpose: the kernel caches file content of a mount (keep_cache), so this cache only
-    /// needs the chunk-tree nodes and listings on the current paths plus read-ahead. Measured on a cold
-    /// 400 MB read: 256 MiB gave 288 MB/s and 476 MiB peak RSS, 16 MiB gave 502 MB/s and 216 MiB (a
-    /// big live heap makes every collection dearer); see docs/benchmarks.md.
+    /// needs the chunk-tree nodes and listings on the current paths, the chunks cut by read boundaries
+    /// and chunks that repeat. Measured on a cold 400 MB read (with the read-ahead of the time): 256 MiB
+    /// gave 288 MB/s and 476 MiB peak RSS, 16 MiB gave 502 MB/s and 216 MiB (a big live heap makes
+    /// every collection dearer); see docs/benchmarks.md.
     /// </remarks>
     public long CacheSizeLimit { get; init; } = 16L * 1024 * 1024;
 
