@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
-using System.Text;
 using BupBackup.Index;
-using BupBackup.Posix;
 using BupStore.Formats;
-using BupStore.Objects;
 using TestSupport;
 
 namespace BupBackup.Tests.Index;
@@ -17,33 +14,11 @@ public sealed class IndexCheckerTests : IDisposable
 
     private string IndexPath => _folder["bupfs-index"];
 
-    private static IndexRecord Make(string path, bool valid)
-    {
-        var isDir = path.EndsWith('/');
-        var mode = isDir ? (uint)PosixFileType.Directory | 0x1ED : (uint)PosixFileType.Regular | 0x1A4;
-        return new IndexRecord
-        {
-            Path = Encoding.UTF8.GetBytes(path),
-            RealPath = Encoding.UTF8.GetBytes(path),
-            Status = new FileStatus { Mode = mode, Inode = (ulong)path.Length, Mtime = new BupTimespec(1_600_000_000, 1) },
-            Flags = valid ? IndexFlags.HashValid : IndexFlags.None,
-            GitMode = valid ? GitFileMode.Regular : GitFileMode.None,
-            Id = valid ? ObjectId.EmptyBlob : default,
-        };
-    }
+    private void Write(params IndexRecord[] records) => IndexRecords.Write(IndexPath, records);
 
-    private void Write(params IndexRecord[] records)
-    {
-        using var writer = new IndexWriter(IndexPath);
-        foreach (var r in records)
-        {
-            writer.Add(r);
-        }
-
-        writer.Commit(new Dictionary<(ulong, ulong), byte[]> { [(7, 8)] = "/a/x"u8.ToArray() });
-    }
-
-    private void WriteSample() => Write(Make("/", false), Make("/a/", true), Make("/a/x", true), Make("/a/y/", true), Make("/a/y/z", true), Make("/b", false));
+    private void WriteSample() => Write(
+        IndexRecords.Dir("/"), IndexRecords.Dir("/a/", valid: true), IndexRecords.File("/a/x"),
+        IndexRecords.Dir("/a/y/", valid: true), IndexRecords.File("/a/y/z"), IndexRecords.File("/b", valid: false));
 
     [Fact]
     public void A_sound_index_passes_with_its_record_count_and_no_index_is_empty()
@@ -88,9 +63,9 @@ public sealed class IndexCheckerTests : IDisposable
     [Fact]
     public void A_valid_record_without_an_object_is_reported()
     {
-        var bad = Make("/b", true);
+        var bad = IndexRecords.File("/b");
         bad.Id = default;
-        Write(Make("/", false), bad);
+        Write(IndexRecords.Dir("/"), bad);
         var error = Assert.Throws<CorruptObjectException>(() => IndexFile.Check(IndexPath));
         Assert.Contains("names no object", error.Message, StringComparison.Ordinal);
     }

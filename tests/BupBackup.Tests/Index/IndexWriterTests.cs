@@ -16,33 +16,13 @@ public sealed class IndexWriterTests : IDisposable
 
     private string IndexPath => _folder["bupfs-index"];
 
-    private static IndexRecord Dir(string path, bool valid = false) => Make(path, (uint)PosixFileType.Directory | 0x1ED, valid);
+    private static IndexRecord Dir(string path, bool valid = false) => IndexRecords.Dir(path, valid);
 
-    private static IndexRecord File(string path, bool valid = true) => Make(path, (uint)PosixFileType.Regular | 0x1A4, valid);
-
-    private static IndexRecord Make(string path, uint mode, bool valid) => new()
-    {
-        Path = Encoding.UTF8.GetBytes(path),
-        RealPath = Encoding.UTF8.GetBytes(path),
-        Status = new FileStatus { Mode = mode, Inode = (ulong)path.Length, Size = path.Length, Mtime = new BupTimespec(1_600_000_000, 123) },
-        Flags = valid ? IndexFlags.HashValid : IndexFlags.None,
-        GitMode = valid ? GitFileMode.Regular : GitFileMode.None,
-        Id = valid ? ObjectId.EmptyBlob : default,
-        Metadata = new BupMetadata { Mode = mode, User = "someone"u8.ToArray() }.Encode(),
-    };
+    private static IndexRecord File(string path, bool valid = true) => IndexRecords.File(path, valid);
 
     private List<IndexRecord> Write(params IndexRecord[] records)
     {
-        using (var writer = new IndexWriter(IndexPath))
-        {
-            foreach (var r in records)
-            {
-                writer.Add(r);
-            }
-
-            writer.Commit(new Dictionary<(ulong, ulong), byte[]> { [(1, 2)] = "/a/x"u8.ToArray() });
-        }
-
+        IndexRecords.Write(IndexPath, records);
         return [.. IndexFile.Records(IndexPath)];
     }
 
