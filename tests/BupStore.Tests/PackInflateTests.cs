@@ -37,16 +37,7 @@ public sealed class PackInflateTests : IDisposable
 
     private ObjectStore WritePack(params (ObjectId Id, long Size, byte[] Zlib)[] entries)
     {
-        using (var writer = new PackWriter(_dir))
-        {
-            foreach (var (id, size, zlib) in entries)
-            {
-                writer.Append(id, ObjectType.Blob, size, zlib);
-            }
-
-            Assert.NotNull(writer.Finish());
-        }
-
+        BlobPacks.Write(_dir, entries);
         return new ObjectStore(_dir);
     }
 

@@ -1,5 +1,6 @@
 using BupStore.Formats;
 using BupStore.Objects;
+using BupStore.Tests.Support;
 using Microsoft.Win32.SafeHandles;
 
 namespace BupStore.Tests;
@@ -20,20 +21,13 @@ public sealed class PackReadBufferTests : IDisposable
     private (PackFile Pack, SafeFileHandle Handle, byte[] Bytes) WritePack(int seed)
     {
         var rng = new Random(seed);
-        string path;
-        using (var writer = new PackWriter(_dir))
+        var entries = Enumerable.Range(0, 60).Select(i =>
         {
-            for (var i = 0; i < 60; i++)
-            {
-                var data = new byte[rng.Next(1, 20_000)];
-                rng.NextBytes(data);
-                using var zlib = new MemoryStream();
-                ZlibCodec.WriteStored(data, zlib);
-                writer.Append(ObjectId.Parse((i + (seed * 1000)).ToString("x40")), ObjectType.Blob, data.Length, zlib.ToArray());
-            }
-
-            path = writer.Finish()!;
-        }
+            var data = new byte[rng.Next(1, 20_000)];
+            rng.NextBytes(data);
+            return (ObjectId.Parse((i + (seed * 1000)).ToString("x40")), (long)data.Length, ZlibStreams.Stored(data));
+        });
+        var path = BlobPacks.Write(_dir, entries);
 
         return (PackFile.Open(path), File.OpenHandle(path), File.ReadAllBytes(path));
     }
