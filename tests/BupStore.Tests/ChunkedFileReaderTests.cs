@@ -92,7 +92,7 @@ public sealed class ChunkedFileReaderTests : IDisposable
         Assert.Equal(0, reader.Read(_data.Length, buffer));
         Assert.Equal(0, reader.Read(_data.Length + 12345, buffer));
         Assert.Equal(100, reader.Read(0, buffer));
-        Assert.False(reader.TryLocate(-1, out _, out _));
+        Assert.False(reader.TryLocate(-1, out _, out _, out _));
     }
 
     [Fact]

@@ -110,9 +110,6 @@ public sealed class ChunkedFileReader
         return n;
     }
 
-    /// <summary>Finds the chunk blob holding <paramref name="pos"/> and the file offset where it starts.</summary>
-    public bool TryLocate(long pos, out ObjectId blob, out long blobStart) => TryLocate(pos, out blob, out blobStart, out _);
-
     /// <summary>
     /// Finds the chunk blob holding <paramref name="pos"/>, the file offset where it starts, and where
     /// the next chunk starts (<see cref="long.MaxValue"/> for the file's last chunk).
