@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what bupfs needs on Debian 12 (run as root): git and real bup 0.33 (the ground truth
 # the tests compare against), fuse3 for mounts, attr/acl for xattr and ACL tests, python3 for
-# the spec's data generator, gcc and zlib headers to link the natively compiled bupfs, libdeflate0
+# a few test oracles, gcc and zlib headers to link the natively compiled bupfs, libdeflate0
 # for faster inflate (optional at run time). Idempotent: skips apt when everything is present.
 set -euo pipefail
 need=()

@@ -4,7 +4,7 @@ namespace BupFs.Cli;
 
 /// <summary>
 /// Python's repr() of bytes and of lists of bytes, which bup writes into commit messages
-/// (bup-format.md §12.2).
+/// (docs/formats/objects.md, "Messages").
 /// </summary>
 public static class PythonRepr
 {

@@ -1,5 +1,5 @@
-// The only place in bupfs that knows errno numbers (x86_64/aarch64 Linux values, restated from
-// shared/spec/fuse-binding.md §A2.8). Everything above the host speaks FsError.
+// The only place in bupfs that knows errno numbers (x86_64/aarch64 Linux values, listed in
+// docs/fuse-interop.md, "errno values"). Everything above the host speaks FsError.
 namespace BupFs.Linux;
 
 /// <summary>Translates neutral filesystem errors and exceptions to Linux errno values.</summary>

@@ -1,5 +1,5 @@
 // Entry point of the libfuse3 host. See docs/decisions/0001-fuse-lowlevel.md for why the
-// low-level API, and shared/spec/fuse-binding.md Part A for the facts behind every choice.
+// low-level API, and docs/fuse-interop.md for the libfuse facts behind every choice.
 using BupFs.Linux.Interop;
 
 namespace BupFs.Linux;

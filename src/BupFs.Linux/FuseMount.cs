@@ -1,5 +1,5 @@
 // One live libfuse session: builds it, runs the multi-threaded loop on its own thread, stops
-// it, and tears everything down exactly once (spec §A3.3 lifecycle, §A4.3/§A4.4 shutdown).
+// it, and tears everything down exactly once (docs/fuse-interop.md, "Lifecycle of a mount", "Stopping the loop" and "Signals").
 //
 // Concurrency: UnmountAsync/DisposeAsync may be called from any thread, any number of times,
 // also while the kernel ends the session by itself (external fusermount3 -u). _gate orders
@@ -216,7 +216,7 @@ internal sealed class FuseMount : IMountHandle
     }
 
     /// <summary>
-    /// In libfuse 3.14 the exit flag is only seen after a request has been handled (§A4.3). A
+    /// In libfuse 3.14 the exit flag is only seen after a request has been handled (docs/fuse-interop.md, "Stopping the loop"). A
     /// lookup of a fresh name is such a request, even with open files keeping the mount busy;
     /// when it cannot get through (hung filesystem, no search permission), a lazy detach ends
     /// the connection once the mount is no longer in use.

@@ -1,4 +1,4 @@
-// Foreground mounts and signals (spec §A4.4): the .NET runtime owns SIGINT/SIGTERM, so
+// Foreground mounts and signals (docs/fuse-interop.md, "Signals"): the .NET runtime owns SIGINT/SIGTERM, so
 // libfuse's own handlers would only get SIGHUP, and SIGTERM would kill the process and leave
 // a stale mount. PosixSignalRegistration turns the three signals into a clean unmount instead.
 using System.Runtime.InteropServices;

@@ -1,4 +1,4 @@
-// Readdirplus bookkeeping (spec fuse-binding.md, "Lookup counts / forget"): the kernel adds one
+// Readdirplus bookkeeping (docs/fuse-interop.md, "Lookup counts and forget"): the kernel adds one
 // lookup reference for every readdirplus entry with a nonzero node id, exactly as for a LOOKUP
 // reply, and later returns it with FORGET. The filesystem must count those references too, or
 // it may drop a node the kernel still addresses (IFileSystem: hosts call Lookup per plus entry).

@@ -1,4 +1,4 @@
-// Splitting repository-view paths as bup's vfs._decompose_path does (spec bup-format.md §11).
+// Splitting repository-view paths as bup's vfs._decompose_path does (docs/formats/vfs-layout.md).
 namespace BupFs;
 
 /// <summary>

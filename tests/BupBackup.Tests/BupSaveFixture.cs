@@ -5,7 +5,7 @@ using BupStore.Objects;
 namespace BupBackup.Tests;
 
 /// <summary>
-/// A source tree with every kind of node bup records (spec §16.6 plus xattrs, ACLs, owners,
+/// A source tree with every kind of node bup records (docs/formats/saved-trees.md, "Reference save", plus xattrs, ACLs, owners,
 /// nanosecond and pre-epoch times), saved once by the real <c>bup index</c> + <c>bup save</c>.
 /// Tests read the saved trees and .bupm files with git, independently of the code under test.
 /// </summary>

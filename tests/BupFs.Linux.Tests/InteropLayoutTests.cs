@@ -4,7 +4,7 @@ using BupFs.Linux.Interop;
 
 namespace BupFs.Linux.Tests;
 
-/// <summary>Pins every struct mirror to the sizes and offsets measured in fuse-binding.md §A2.</summary>
+/// <summary>Pins every struct mirror to the sizes and offsets listed in docs/fuse-interop.md, "Layouts (x86_64, glibc, libfuse 3.14)".</summary>
 public sealed class InteropLayoutTests
 {
     [Fact]

@@ -1,7 +1,7 @@
 namespace BupFs.Linux.Tests;
 
 /// <summary>
-/// The kernel's lookup references (spec "Lookup counts / forget"): every LOOKUP reply and every
+/// The kernel's lookup references (docs/fuse-interop.md, "Lookup counts and forget"): every LOOKUP reply and every
 /// readdirplus entry with a node id adds one; the filesystem must see each of them as a Lookup,
 /// or it may forget a node the kernel still addresses.
 /// </summary>

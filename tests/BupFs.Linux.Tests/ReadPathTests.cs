@@ -1,6 +1,6 @@
 namespace BupFs.Linux.Tests;
 
-/// <summary>Reads reach the filesystem as large requests (spec §A5.1).</summary>
+/// <summary>Reads reach the filesystem as large requests (docs/fuse-interop.md, "Request sizes and caching knobs").</summary>
 public sealed class ReadPathTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using BupFs.Tests.Support;
 
 namespace BupFs.Tests;
 
-/// <summary>The folders above the saves: root, branches (nested names too), saves, latest, tags (spec §11).</summary>
+/// <summary>The folders above the saves: root, branches (nested names too), saves, latest, tags (docs/formats/vfs-layout.md).</summary>
 [Collection(SavedTreeCollection.Name)]
 public sealed class LayoutTests(SavedTree tree)
 {

@@ -5,7 +5,7 @@ namespace BupFs.Tests;
 
 /// <summary>
 /// Every entry of the saved tree, seen through the view, against lstat/readlink/getxattr of the
-/// source as it was when saved (the --meta view of spec §11.4).
+/// source as it was when saved (the --meta view of docs/formats/vfs-layout.md, "Modes, sizes and times").
 /// </summary>
 [Collection(SavedTreeCollection.Name)]
 public sealed class MetadataTests(SavedTree tree)

@@ -2,7 +2,7 @@ using BupFs.Tests.Support;
 
 namespace BupFs.Tests;
 
-/// <summary>Trees without .bupm (bup split, plain git) show bup's defaults (spec §11.4).</summary>
+/// <summary>Trees without .bupm (bup split, plain git) show bup's defaults (docs/formats/vfs-layout.md, "Modes, sizes and times").</summary>
 public sealed class NoMetadataTests : IDisposable
 {
     private readonly TestRepository _repo = TestRepository.Create();

@@ -3,7 +3,7 @@ using BupFs.Tests.Support;
 
 namespace BupFs.Tests;
 
-/// <summary>Save names and 0.33.7's duplicate suffixes (spec §11.2, §16.7).</summary>
+/// <summary>Save names and 0.33.7's duplicate suffixes (docs/formats/vfs-layout.md, "Inside a branch").</summary>
 public sealed class SaveNamesTests
 {
     private static readonly TimeZoneInfo Chicago = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");

@@ -4,7 +4,7 @@ using BupStore.Objects;
 
 namespace BupStore.Tests;
 
-/// <summary>bloom v2 reading, validation, sizing and writing (spec §7).</summary>
+/// <summary>bloom v2 reading, validation, sizing and writing (docs/formats/midx-bloom.md, "bloom v2").</summary>
 public sealed class BloomFilterTests : IDisposable
 {
     private readonly LookupTestDirectory _dir = new();
@@ -116,7 +116,7 @@ public sealed class BloomFilterTests : IDisposable
         Assert.True(BloomFilter.FalsePositivePercent(20, 5, 1_000_000) > BloomFilter.MaxFalsePositivePercent);
     }
 
-    /// <summary>The table per spec §7.2, computed with big integers over the whole id (independent of the reader).</summary>
+    /// <summary>The table per docs/formats/midx-bloom.md, "bloom v2", computed with big integers over the whole id (independent of the reader).</summary>
     internal static byte[] IndependentTable(IEnumerable<ObjectId> ids, int bits, int k)
     {
         var table = new byte[1 << bits];

@@ -4,7 +4,7 @@ using BupStore.Repository;
 
 namespace BupStore.Tests;
 
-/// <summary><c>bup bloom</c> policy (incremental add vs rebuild) and the lookup usability rule (spec §7.4, §14.20).</summary>
+/// <summary><c>bup bloom</c> policy (incremental add vs rebuild) and the lookup usability rule (docs/formats/midx-bloom.md, "Sizing and policy" and "The lookup chain").</summary>
 public sealed class BloomMaintenanceTests : IDisposable
 {
     private readonly LookupTestDirectory _dir = new();

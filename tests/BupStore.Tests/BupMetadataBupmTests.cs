@@ -4,7 +4,7 @@ using BupStore.Objects;
 
 namespace BupStore.Tests;
 
-/// <summary>.bupm content, the §10.4 reader algorithm with count validation, §10.3 mangling, §11.4 defaults.</summary>
+/// <summary>.bupm content, the reader algorithm with count validation, mangling (docs/formats/saved-trees.md), defaults (docs/formats/vfs-layout.md).</summary>
 public sealed class BupMetadataBupmTests
 {
     private static readonly ObjectId SomeId = ObjectId.EmptyBlob;
@@ -12,7 +12,7 @@ public sealed class BupMetadataBupmTests
     [Fact]
     public void SpecOrderExampleAssignsRecordsByUnmangledName()
     {
-        // §10.4: tree order .bupm, a.b, a.bup, a0; .bupm order: dir, a, a.b, a0.
+        // docs/formats/saved-trees.md, "The .bupm file": tree order .bupm, a.b, a.bup, a0; .bupm order: dir, a, a.b, a0.
         var content = Bupm.Build(Dir(), [(B("a0"), File(2)), (B("a"), File(1000000)), (B("a.b"), File(1))]);
         TreeEntry[] entries = [Blob(".bupm"), Blob("a.b"), Tree("a.bup"), Blob("a0")];
         var directory = BupmReader.Read(entries, content, "t");

@@ -3,7 +3,7 @@ using BupStore.Formats;
 
 namespace BupStore.Tests;
 
-/// <summary>Metadata objects: the §9.2 worked examples byte for byte, legacy and unknown tags, damage.</summary>
+/// <summary>Metadata objects: the worked examples of docs/formats/bupm.md byte for byte, legacy and unknown tags, damage.</summary>
 public sealed class BupMetadataTests
 {
     private const string RegularFileHex =

@@ -6,7 +6,7 @@ using BupStore.Tests.Support;
 
 namespace BupStore.Tests;
 
-/// <summary>Chunk boundaries, levels and fanout trees against bup 0.33's own results (bup-format.md §16).</summary>
+/// <summary>Chunk boundaries, levels and fanout trees against bup 0.33's own results (docs/formats/hashsplit.md, "Test vectors").</summary>
 public class HashSplitterTests
 {
     [Theory]

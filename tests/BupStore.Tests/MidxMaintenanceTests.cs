@@ -4,7 +4,7 @@ using BupStore.Repository;
 
 namespace BupStore.Tests;
 
-/// <summary>Index selection, <c>bup midx --auto</c>/<c>-f</c> policies and stale-midx removal (spec §5.6, §6.4).</summary>
+/// <summary>Index selection, <c>bup midx --auto</c>/<c>-f</c> policies and stale-midx removal (docs/formats/midx-bloom.md, "The lookup chain" and "Policies").</summary>
 public sealed class MidxMaintenanceTests : IDisposable
 {
     private readonly LookupTestDirectory _dir = new();

@@ -5,7 +5,7 @@ using BupStore.Objects;
 
 namespace BupStore.Tests;
 
-/// <summary>midx v4 reading, validation and writing on hand-built inputs (spec §6).</summary>
+/// <summary>midx v4 reading, validation and writing on hand-built inputs (docs/formats/midx-bloom.md, "midx v4").</summary>
 public sealed class MultiPackIndexTests : IDisposable
 {
     private static readonly string[] ThreeNames = ["pack-a.idx", "pack-b.idx", "pack-c.idx"];

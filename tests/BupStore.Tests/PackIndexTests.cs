@@ -5,7 +5,7 @@ using BupStore.Objects;
 
 namespace BupStore.Tests;
 
-/// <summary>idx v2/v1 reading, writing and validation on hand-built files (spec §5.2).</summary>
+/// <summary>idx v2/v1 reading, writing and validation on hand-built files (docs/formats/pack-and-idx.md).</summary>
 public sealed class PackIndexTests : IDisposable
 {
     private readonly LookupTestDirectory _dir = new();

@@ -7,7 +7,7 @@ using BupStore.Tests.Support;
 namespace BupStore.Tests;
 
 /// <summary>
-/// The pipelined splitter against bup's vectors (bup-format.md §16) and the literal reference
+/// The pipelined splitter against bup's vectors (docs/formats/hashsplit.md, "Test vectors") and the literal reference
 /// split: ids, stored objects, put sizes, keep-boundaries, compute-only mode and failures.
 /// </summary>
 public sealed class StreamSplitterTests : IDisposable

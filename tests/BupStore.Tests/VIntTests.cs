@@ -3,10 +3,10 @@ using BupStore.Formats;
 
 namespace BupStore.Tests;
 
-/// <summary>vuint/vint/bvec against the spec §8.2 table, bounds and malformed input.</summary>
+/// <summary>vuint/vint/bvec against the table in docs/formats/bupm.md, "vuint, vint and bvec", bounds and malformed input.</summary>
 public sealed class VIntTests
 {
-    // §8.2 table [verified against bup's encoder]; null = no vuint column.
+    // The table of docs/formats/bupm.md (encoded by bup's own vint.py); null = no vuint column.
     public static TheoryData<long, string, string?> Vectors => new()
     {
         { 0, "00", "00" },

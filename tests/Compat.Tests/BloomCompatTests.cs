@@ -6,7 +6,7 @@ namespace Compat.Tests;
 
 /// <summary>
 /// bup.bloom against real bup 0.33: same header and table as <c>bup bloom</c>/<c>bup bloom -f</c> for
-/// the same idx files, same add-vs-rebuild decisions, and bup accepts our filter (spec §7, §16.5).
+/// the same idx files, same add-vs-rebuild decisions, and bup accepts our filter (docs/formats/midx-bloom.md, "bloom v2" and "The six-pack vector").
 /// </summary>
 public sealed class BloomCompatTests
 {

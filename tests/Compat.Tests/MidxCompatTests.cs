@@ -6,7 +6,7 @@ namespace Compat.Tests;
 
 /// <summary>
 /// midx files against real bup 0.33: we read bup's, bup accepts ours, and for the same idx set our
-/// <c>-f</c>/<c>--auto</c> results are byte-identical to bup's (spec §6, §16.5).
+/// <c>-f</c>/<c>--auto</c> results are byte-identical to bup's (docs/formats/midx-bloom.md, "midx v4" and "The six-pack vector").
 /// </summary>
 public sealed class MidxCompatTests
 {

@@ -7,7 +7,7 @@ namespace Compat.Tests;
 
 /// <summary>
 /// idx files from real git and bup: we read them exactly as <c>git show-index</c> does, and our writer
-/// reproduces <c>git index-pack</c> byte for byte (spec §5.2, §16.4).
+/// reproduces <c>git index-pack</c> byte for byte (docs/formats/pack-and-idx.md, "idx version 2" and "Checks against git").
 /// </summary>
 public sealed class PackIndexCompatTests
 {

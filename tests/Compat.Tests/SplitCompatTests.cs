@@ -200,7 +200,7 @@ public sealed class SplitCompatTests
         Assert.ThrowsAny<Exception>(() => t.Bupfs(["split", .. args]));
     }
 
-    /// <summary>bup-format.md §16.1's quirkcat.bin: a zero run whose split point only a fresh search finds, then 1 MB of data.</summary>
+    /// <summary>quirkcat.bin (docs/formats/hashsplit.md, "Inputs"): a zero run whose split point only a fresh search finds, then 1 MB of data.</summary>
     private static byte[] QuirkCat()
     {
         var quirk = new List<byte>(new byte[32_704]);

@@ -1,4 +1,5 @@
-// The lstat fields bup records (spec bup-format.md §9.2, §13.1), from statx(2).
+// The lstat fields bup records (docs/formats/bupm.md, "The common record (tag 10)";
+// docs/formats/saved-trees.md, "When bup considers a file changed"), from statx(2).
 using BupStore.Formats;
 
 namespace BupBackup.Posix;

@@ -1,4 +1,5 @@
-// Builds the Metadata bup 0.33 records for a live path: spec bup-format.md §9.3
+// Builds the Metadata bup 0.33 records for a live path: docs/formats/saved-trees.md, "What save
+// records, and when"
 // (metadata.py from_path with normalized=True, _add_common, _add_symlink_target,
 // _add_posix1e_acl, _add_linux_attr, _add_linux_xattr).
 using BupBackup.Posix.Interop;
@@ -18,7 +19,7 @@ public static class MetadataReader
     /// </summary>
     /// <param name="path">The filesystem path as bytes.</param>
     /// <param name="hardlinkTarget">The hardlink group key bup would record (the first path the index met
-    /// for this inode when st_nlink &gt; 1, see spec §9.4), or null.</param>
+    /// for this inode when st_nlink &gt; 1, see docs/formats/saved-trees.md, "Hard links"), or null.</param>
     /// <param name="normalized">True (what save writes to .bupm): the size is kept only for regular files
     /// and symlinks. False (what bupindex.meta holds): every type keeps st_size.</param>
     /// <param name="warnings">Receives bup's non-fatal error messages; may be null.</param>

@@ -1,4 +1,4 @@
-// Byte paths at the native boundary: names stay bytes (design guide §5) and become C strings only here.
+// Byte paths at the native boundary: names stay bytes (docs/formats/vfs-layout.md, "Names are bytes") and become C strings only here.
 using BupStore.Objects;
 
 namespace BupBackup.Posix;

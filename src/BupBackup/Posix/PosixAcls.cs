@@ -1,5 +1,5 @@
 // POSIX.1e ACLs through libacl, matching bup's _helpers.c bup_read_acl / bup_apply_acl
-// (spec bup-format.md §9.5).
+// (docs/formats/bupm.md, "The POSIX ACL record (tag 11)").
 using BupBackup.Posix.Interop;
 using BupStore.Formats;
 

@@ -1,5 +1,5 @@
 // struct fuse_lowlevel_ops (libfuse 3.14): 44 function pointers, 352 bytes, in header order
-// (shared/spec/fuse-binding.md §A2.9). fuse_session_new copies it, so a stack local is enough.
+// (docs/fuse-interop.md, "struct fuse_lowlevel_ops"). fuse_session_new copies it, so a stack local is enough.
 // A zero slot means "not implemented": libfuse answers ENOSYS or applies its default.
 using System.Runtime.InteropServices;
 

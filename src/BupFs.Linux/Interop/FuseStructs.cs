@@ -1,5 +1,5 @@
 // Mirrors of the libfuse 3.14 (libfuse3.so.3) structs the low-level API exchanges with us.
-// Offsets restated from shared/spec/fuse-binding.md §A2.4-§A2.8 (measured with layout.c);
+// Offsets as listed in docs/fuse-interop.md, "Layouts (x86_64, glibc, libfuse 3.14)";
 // InteropLayoutTests pins them. libfuse allocates fuse_file_info and fuse_conn_info itself and
 // only hands us pointers, so only the offsets we touch matter, but the sizes are pinned too.
 using System.Runtime.InteropServices;
@@ -118,7 +118,7 @@ internal struct FuseForgetData
     [FieldOffset(8)] public ulong Count;
 }
 
-/// <summary>FUSE_CAP_* bits of <see cref="FuseConnInfo.Capable"/>/<see cref="FuseConnInfo.Want"/> (§A2.6).</summary>
+/// <summary>FUSE_CAP_* bits of <see cref="FuseConnInfo.Capable"/>/<see cref="FuseConnInfo.Want"/> (fuse_common.h; docs/fuse-interop.md, "struct fuse_conn_info and the FUSE_CAP bits").</summary>
 internal static class FuseCapability
 {
     /// <summary>Several reads in flight per handle (readahead parallelism).</summary>

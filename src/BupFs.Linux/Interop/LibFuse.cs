@@ -1,6 +1,6 @@
 // Binding to libfuse 3.12-3.16 (soname libfuse3.so.3), low-level API. The library is loaded
 // explicitly and every function is bound through dlvsym at the version node whose ABI we
-// mirror (shared/spec/fuse-binding.md §A3), so an older or newer libfuse fails loudly here
+// mirror (docs/fuse-interop.md, "Loading and symbol versions"), so an older or newer libfuse fails loudly here
 // instead of binding silently to a function with other parameter types. libfuse3.so.4 (3.17+)
 // changed struct layouts and is deliberately not accepted (docs/decisions/0001-fuse-lowlevel.md).
 //
@@ -196,7 +196,7 @@ internal static unsafe class LibFuse
     /// <summary><c>fuse_session_loop_mt</c> (FUSE_3.12 ABI): blocks until the session ends.</summary>
     public static int SessionLoopMt(nint session, nint loopConfig) => s_sessionLoopMt(session, loopConfig);
 
-    /// <summary><c>fuse_session_exit</c>: only sets a flag in 3.14 (see §A4.3).</summary>
+    /// <summary><c>fuse_session_exit</c>: only sets a flag in 3.14 (docs/fuse-interop.md, "Stopping the loop").</summary>
     public static void SessionExit(nint session) => s_sessionExit(session);
 
     /// <summary><c>fuse_session_unmount</c>; a no-op once the kernel dropped the connection.</summary>

@@ -1,5 +1,5 @@
 // Mirrors of the glibc x86_64 structs the FUSE protocol carries. Offsets are restated from
-// shared/spec/fuse-binding.md §A2.2, §A2.3 and §A2.8 (measured with layout.c against glibc 2.36);
+// docs/fuse-interop.md, "Layouts (x86_64, glibc, libfuse 3.14)" (measured against glibc 2.36);
 // tests/BupFs.Linux.Tests/InteropLayoutTests.cs pins every one of them.
 using System.Runtime.InteropServices;
 

@@ -1,4 +1,4 @@
-// Hardlink groups of one save (spec bup-format.md §9.4): entries whose .bupm records carry the
+// Hardlink groups of one save (docs/formats/saved-trees.md, "Hard links"): entries whose .bupm records carry the
 // same hardlink target were one inode when saved.
 using BupStore.Formats;
 using BupStore.Objects;

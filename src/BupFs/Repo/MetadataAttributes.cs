@@ -1,4 +1,5 @@
-// bup metadata -> stat as `bup fuse --meta` shows it (spec bup-format.md §9.2, §11.4).
+// bup metadata -> stat as `bup fuse --meta` shows it (docs/formats/bupm.md, "The common record (tag 10)";
+// docs/formats/vfs-layout.md, "Modes, sizes and times").
 using BupStore.Formats;
 
 namespace BupFs.Repo;

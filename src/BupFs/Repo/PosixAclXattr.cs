@@ -1,4 +1,4 @@
-// POSIX ACL text (libacl acl_to_any_text, as bup records it: spec bup-format.md §9.5) -> the
+// POSIX ACL text (libacl acl_to_any_text, as bup records it: docs/formats/bupm.md, "The POSIX ACL record (tag 11)") -> the
 // binary value Linux exposes as system.posix_acl_access / _default (include/uapi/linux/posix_acl_xattr.h).
 using System.Buffers.Binary;
 

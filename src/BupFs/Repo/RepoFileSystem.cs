@@ -1,5 +1,5 @@
 // The read-only repository view behind `bupfs mount`, `bupfs ls` and `bupfs cat-file`: bup 0.33's
-// VFS layout (spec bup-format.md §11) with the metadata of `bup fuse --meta`.
+// VFS layout (docs/formats/vfs-layout.md) with the metadata of `bup fuse --meta`.
 using BupFs.Caching;
 using BupStore.Formats;
 using BupStore.Objects;

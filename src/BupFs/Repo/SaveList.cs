@@ -1,4 +1,4 @@
-// The saves of one branch tip (spec bup-format.md §11.2; vfs.py cache_commit / revlist_items).
+// The saves of one branch tip (docs/formats/vfs-layout.md, "Inside a branch"; vfs.py cache_commit / revlist_items).
 using BupFs.Caching;
 using BupStore.Objects;
 

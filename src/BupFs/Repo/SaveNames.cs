@@ -1,4 +1,4 @@
-// Save names as bup 0.33.7 shows them (spec bup-format.md §11.2; vfs.py _name_for_rev and
+// Save names as bup 0.33.7 shows them (docs/formats/vfs-layout.md, "Inside a branch"; vfs.py _name_for_rev and
 // _reverse_suffix_duplicates).
 using System.Globalization;
 using System.Text;

@@ -1,4 +1,4 @@
-// What a tag ref names after peeling annotated tags (spec bup-format.md §11.3; git's tag object).
+// What a tag ref names after peeling annotated tags (docs/formats/vfs-layout.md, "Tags"; git's tag object).
 using BupStore.Formats;
 using BupStore.Objects;
 using BupStore.Repository;

@@ -1,4 +1,5 @@
-// A save-tree directory with its .bupm records assigned (spec bup-format.md §10.4, §11.4, §15;
+// A save-tree directory with its .bupm records assigned (docs/formats/saved-trees.md, "Reading a
+// .bupm back" and "Counting the records"; docs/formats/vfs-layout.md, "Modes, sizes and times";
 // vfs.py tree_items_with_meta).
 using BupStore.Formats;
 using BupStore.Hashsplit;

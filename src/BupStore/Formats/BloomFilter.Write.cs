@@ -5,7 +5,7 @@ namespace BupStore.Formats;
 
 /// <summary>
 /// Building and extending bloom files (bup <c>bloom.create</c>, <c>ShaBloom.add_idx</c>/<c>close</c>;
-/// spec §7.3–7.4). Tables are byte-identical to bup's for the same idx set; the name-list order is
+/// docs/formats/midx-bloom.md, "Sizing and policy"). Tables are byte-identical to bup's for the same idx set; the name-list order is
 /// the caller's order.
 /// </summary>
 public sealed partial class BloomFilter

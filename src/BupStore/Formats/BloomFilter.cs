@@ -6,7 +6,7 @@ namespace BupStore.Formats;
 
 /// <summary>
 /// bup's bloom filter (<c>objects/pack/bup.bloom</c>, version 2), memory-mapped read-only.
-/// Spec: bup-format.md §7; bup <c>bloom.py</c> (<c>ShaBloom</c>) and C <c>bloom_contains</c>/<c>bloom_add</c>.
+/// Format: docs/formats/midx-bloom.md, "bloom v2"; bup <c>bloom.py</c> (<c>ShaBloom</c>) and C <c>bloom_contains</c>/<c>bloom_add</c>.
 /// </summary>
 /// <remarks>
 /// <para>Layout: "BLOM", version (uint32), bits (uint16: the table is 2^bits <i>bytes</i>), k (uint16,

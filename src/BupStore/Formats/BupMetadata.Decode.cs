@@ -1,5 +1,5 @@
-// Reading one Metadata object from untrusted bytes: spec bup-format.md §9.1 (tags, unknown tags
-// skipped) and §9.2; metadata.py Metadata.read and the _load_*_rec methods.
+// Reading one Metadata object from untrusted bytes: docs/formats/bupm.md, "Metadata objects and records"
+// (tags, unknown tags skipped) and "The common record (tag 10)"; metadata.py Metadata.read and the _load_*_rec methods.
 namespace BupStore.Formats;
 
 public sealed partial class BupMetadata

@@ -1,4 +1,5 @@
-// Writing one Metadata object: spec bup-format.md §9.1 (encoding order) and §9.2 (common v3),
+// Writing one Metadata object: docs/formats/bupm.md, "Metadata objects and records" (encoding
+// order) and "The common record (tag 10)",
 // metadata.py Metadata.encode and the _encode_* methods.
 using System.Buffers;
 

@@ -1,4 +1,4 @@
-// One bup Metadata object, the unit of a .bupm file: spec bup-format.md §9 (metadata.py class
+// One bup Metadata object, the unit of a .bupm file: docs/formats/bupm.md, "The format" (metadata.py class
 // Metadata). Encoding lives in BupMetadata.Encode.cs, decoding in BupMetadata.Decode.cs.
 namespace BupStore.Formats;
 

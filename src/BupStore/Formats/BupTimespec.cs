@@ -1,5 +1,5 @@
-// The (seconds, nanoseconds) timestamps of bup's common metadata record (spec bup-format.md §9.2,
-// xstat.py nsecs_to_timespec).
+// The (seconds, nanoseconds) timestamps of bup's common metadata record (docs/formats/bupm.md,
+// "The common record (tag 10)"; xstat.py nsecs_to_timespec).
 namespace BupStore.Formats;
 
 /// <summary>

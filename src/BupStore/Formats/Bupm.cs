@@ -1,4 +1,4 @@
-// The .bupm file: a concatenation of Metadata objects (spec bup-format.md §10.4; cmd/save.py _pop).
+// The .bupm file: a concatenation of Metadata objects (docs/formats/saved-trees.md, "The .bupm file"; cmd/save.py _pop).
 using System.Buffers;
 
 namespace BupStore.Formats;

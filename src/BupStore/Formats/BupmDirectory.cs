@@ -1,4 +1,5 @@
-// A save-tree directory's entries with their metadata (spec bup-format.md §10.4, §11.4, §15).
+// A save-tree directory's entries with their metadata (docs/formats/saved-trees.md, "Reading a .bupm back"
+// and "Counting the records"; docs/formats/vfs-layout.md, "Modes, sizes and times").
 namespace BupStore.Formats;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// One entry of a save-tree directory paired with its .bupm record (spec bup-format.md §10.4).
+// One entry of a save-tree directory paired with its .bupm record (docs/formats/saved-trees.md, "Reading a .bupm back").
 using BupStore.Objects;
 
 namespace BupStore.Formats;
@@ -33,7 +33,7 @@ public sealed class BupmItem
     /// absent or mismatched.</summary>
     public BupMetadata? Metadata { get; internal set; }
 
-    /// <summary>The record, or the §11.4 default for the git mode (null only for modes without a
+    /// <summary>The record, or the default for the git mode (docs/formats/vfs-layout.md) (null only for modes without a
     /// default, such as 160000 submodules). Defaults carry a null size: compute it from the content.</summary>
     public BupMetadata? Resolve() => Metadata ?? MetadataDefaults.For(Entry.Mode, IsChunked);
 }

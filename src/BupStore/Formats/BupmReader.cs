@@ -1,5 +1,6 @@
-// Pairs a save tree's entries with its .bupm records: spec bup-format.md §10.4 reader algorithm
-// (vfs.py tree_data_and_bupm, ordered_tree_entries, tree_items), with the §15 count check that
+// Pairs a save tree's entries with its .bupm records: docs/formats/saved-trees.md, "Reading a .bupm
+// back" (vfs.py tree_data_and_bupm, ordered_tree_entries, tree_items), with the count check
+// ("Counting the records") that
 // bup 0.33 itself lacks.
 using BupStore.Hashsplit;
 using BupStore.Objects;

@@ -1,4 +1,4 @@
-// Outcome of matching a .bupm against its tree (spec bup-format.md §10.4, §15).
+// Outcome of matching a .bupm against its tree (docs/formats/saved-trees.md, "Reading a .bupm back" and "Counting the records").
 namespace BupStore.Formats;
 
 /// <summary>How the metadata of a save-tree directory was obtained.</summary>

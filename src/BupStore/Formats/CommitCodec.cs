@@ -4,7 +4,7 @@ using BupStore.Objects;
 namespace BupStore.Formats;
 
 /// <summary>
-/// Git commit bodies (bup-format.md §2.3, §12): "tree", "parent"*, "author", "committer" header
+/// Git commit bodies (docs/formats/objects.md, "Commits"): "tree", "parent"*, "author", "committer" header
 /// lines, other headers (encoding, gpgsig with continuation lines) tolerated and skipped, a blank
 /// line, then the message. Matches bup's git.parse_commit / create_commit_blob.
 /// </summary>

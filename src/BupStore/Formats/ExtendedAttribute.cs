@@ -1,4 +1,4 @@
-// One Linux extended attribute of a bup linux-xattr record (spec bup-format.md §9.1, tag 7).
+// One Linux extended attribute of a bup linux-xattr record (docs/formats/bupm.md, "Metadata objects and records", tag 7).
 namespace BupStore.Formats;
 
 /// <summary>A Linux extended attribute: raw name (e.g. <c>user.a</c>, <c>system.posix_acl_access</c>) and raw value.</summary>

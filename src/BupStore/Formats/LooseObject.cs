@@ -5,7 +5,7 @@ namespace BupStore.Formats;
 
 /// <summary>
 /// Git loose objects: objects/xx/yyyy…, a zlib stream of "&lt;type&gt; &lt;size&gt;\0&lt;content&gt;".
-/// bup never writes them, but a repository touched by git may hold some (bup-format.md §1).
+/// bup never writes them, but a repository touched by git may hold some (docs/formats/objects.md, "What a reader must accept").
 /// </summary>
 public static class LooseObject
 {

@@ -1,4 +1,5 @@
-// What bup presents when a tree has no metadata for an entry: spec bup-format.md §11.4
+// What bup presents when a tree has no metadata for an entry: docs/formats/vfs-layout.md, "Modes, sizes
+// and times"
 // (vfs.py default_file_mode, default_dir_mode, default_symlink_mode, _default_mode_for_gitmode).
 using BupStore.Objects;
 

@@ -6,7 +6,7 @@ namespace BupStore.Formats;
 /// <summary>
 /// The k-way merge of bup's C <c>merge_into</c>/<c>_fix_idx_order</c>. Its cursor order decides which
 /// input a duplicate id is attributed to, so it is reproduced step by step rather than replaced by a
-/// generic priority queue (spec §6.4).
+/// generic priority queue (docs/formats/midx-bloom.md, "Writing, byte-identical to bup").
 /// </summary>
 public sealed partial class MultiPackIndex
 {
@@ -14,7 +14,7 @@ public sealed partial class MultiPackIndex
     /// Fills table, ids and which of a mapped midx. Cursors start sorted descending by first id (stable,
     /// like Python's <c>sort(reverse=True)</c>); the smallest, last one is emitted and re-inserted by
     /// bup's binary search. Throws <see cref="CorruptObjectException"/> naming an input whose ids are not
-    /// sorted, so a midx we write is never silently wrong (spec §14.20).
+    /// sorted, so a midx we write is never silently wrong (docs/formats/midx-bloom.md, "Writing, byte-identical to bup").
     /// </summary>
     private static void Merge(MappedFile map, List<MergeInput> inputs, int bits, int total)
     {

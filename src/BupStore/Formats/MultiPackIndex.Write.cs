@@ -7,7 +7,7 @@ namespace BupStore.Formats;
 
 /// <summary>
 /// The midx v4 writer: bup's <c>cmd/midx.py</c> <c>_do_midx</c> and the C <c>merge_into</c>
-/// (spec §6.4), reproduced so that the table, ids and which values are byte-identical to bup's.
+/// (docs/formats/midx-bloom.md, "Writing, byte-identical to bup"), reproduced so that the table, ids and which values are byte-identical to bup's.
 /// </summary>
 public sealed partial class MultiPackIndex
 {

@@ -5,7 +5,7 @@ namespace BupStore.Formats;
 
 /// <summary>
 /// A bup multi-pack index (<c>midx-*.midx</c>, version 4), memory-mapped and validated on open.
-/// Spec: bup-format.md §6; bup <c>midx.py</c> (<c>PackMidx</c>) and <c>cmd/midx.py</c>.
+/// Format: docs/formats/midx-bloom.md, "midx v4"; bup <c>midx.py</c> (<c>PackMidx</c>) and <c>cmd/midx.py</c>.
 /// </summary>
 /// <remarks>
 /// <para>Layout: "MIDX", version, bits, a table of 2^bits cumulative counts keyed by the top

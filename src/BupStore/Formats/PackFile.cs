@@ -7,7 +7,7 @@ using Microsoft.Win32.SafeHandles;
 namespace BupStore.Formats;
 
 /// <summary>
-/// Reads entries of a git pack (gitformat-pack, v2/v3; bup-format.md §5.1) by offset. Delta entries
+/// Reads entries of a git pack (gitformat-pack, v2/v3; docs/formats/pack-and-idx.md, "The pack") by offset. Delta entries
 /// come back raw; <c>ObjectStore</c> resolves them, since a REF_DELTA base may live in another pack.
 /// </summary>
 /// <remarks>Thread-safe: all reads are positional.</remarks>

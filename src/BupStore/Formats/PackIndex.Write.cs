@@ -4,7 +4,7 @@ using BupStore.Objects;
 
 namespace BupStore.Formats;
 
-/// <summary>The idx v2 writer (byte-identical to <c>git index-pack</c> for the same pack; spec §5.2).</summary>
+/// <summary>The idx v2 writer (byte-identical to <c>git index-pack</c> for the same pack; docs/formats/pack-and-idx.md).</summary>
 public sealed partial class PackIndex
 {
     /// <summary>

@@ -5,7 +5,7 @@ namespace BupStore.Formats;
 
 /// <summary>
 /// A git pack index (<c>pack-*.idx</c>, versions 2 and 1), memory-mapped and validated on open.
-/// Spec: bup-format.md §5.2; git <c>Documentation/gitformat-pack.adoc</c>; bup <c>git.PackIdxV1</c>/<c>PackIdxV2</c>.
+/// Format: docs/formats/pack-and-idx.md; git <c>Documentation/gitformat-pack.adoc</c>; bup <c>git.PackIdxV1</c>/<c>PackIdxV2</c>.
 /// </summary>
 /// <remarks>
 /// <para>Open checks the header, the version, that the fanout is monotonic, that the tables it implies

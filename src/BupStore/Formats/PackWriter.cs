@@ -6,7 +6,7 @@ using BupStore.Repository;
 namespace BupStore.Formats;
 
 /// <summary>
-/// Writes one git pack v2 with its idx v2 (bup git.PackWriter; bup-format.md §5.1-5.5). Objects are
+/// Writes one git pack v2 with its idx v2 (bup git.PackWriter; docs/formats/pack-and-idx.md, "The pack"). Objects are
 /// appended already zlib-compressed. The pack only becomes visible when whole: it is written in a
 /// private objects/pack-tmp-* folder, synced, then renamed pack first and idx last (git and bup
 /// ignore a pack without its idx), and the folder is synced. An aborted writer leaves nothing.

@@ -1,4 +1,4 @@
-// The POSIX1e ACL v2 record of bup metadata (spec bup-format.md §9.5; metadata.py
+// The POSIX1e ACL v2 record of bup metadata (docs/formats/bupm.md, "The POSIX ACL record (tag 11)"; metadata.py
 // _encode_posix1e_acl / _load_posix1e_acl_rec; _helpers.c bup_read_acl).
 namespace BupStore.Formats;
 

@@ -1,4 +1,4 @@
-// The file-type bits of st_mode as bup records them in metadata (spec bup-format.md §9.2).
+// The file-type bits of st_mode as bup records them in metadata (docs/formats/bupm.md, "The common record (tag 10)").
 namespace BupStore.Formats;
 
 /// <summary>The <c>S_IFMT</c> part of a Linux <c>st_mode</c> (octal values in the member docs).</summary>

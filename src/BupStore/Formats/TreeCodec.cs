@@ -6,7 +6,7 @@ namespace BupStore.Formats;
 /// <summary>
 /// Git tree bodies: "&lt;octal mode&gt; &lt;name&gt;\0&lt;20-byte id&gt;" repeated, sorted by git's rule
 /// (names compared byte-wise, a tree entry's name as if followed by '/').
-/// See bup-format.md §2.2; matches git's tree.c / bup's git.tree_encode and tree_decode.
+/// See docs/formats/objects.md, "Trees"; matches git's tree.c / bup's git.tree_encode and tree_decode.
 /// </summary>
 public static class TreeCodec
 {

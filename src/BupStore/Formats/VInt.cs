@@ -1,4 +1,4 @@
-// bup's variable-length integers: spec bup-format.md §8 (vint.py encode_vuint/read_vuint,
+// bup's variable-length integers: docs/formats/bupm.md, "vuint, vint and bvec" (vint.py encode_vuint/read_vuint,
 // encode_vint/read_vint, encode_bvec/read_bvec; _helpers.c vuint_encode/vint_encode).
 using System.Buffers;
 

@@ -1,4 +1,4 @@
-// A cursor over untrusted bytes holding bup vuint/vint/bvec values (spec bup-format.md §8).
+// A cursor over untrusted bytes holding bup vuint/vint/bvec values (docs/formats/bupm.md, "vuint, vint and bvec").
 namespace BupStore.Formats;
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace BupStore.Hashsplit;
 
 /// <summary>
 /// One level of a chunked file: each entry's start offset (its hex name) and object, validated so a
-/// reader can binary-search it (bup-format.md §4.3, §4.6). The first entry starts at 0 and offsets
+/// reader can binary-search it (docs/formats/hashsplit.md, "Names of chunk-tree entries" and "Reading back and seeking"). The first entry starts at 0 and offsets
 /// strictly increase.
 /// </summary>
 public sealed class ChunkTree

@@ -6,8 +6,8 @@ using BupStore.Objects;
 namespace BupStore.Hashsplit;
 
 /// <summary>
-/// Groups chunk blobs into bup's fanout trees (hashsplit.py _squish/_make_shalist; bup-format.md
-/// §4.2-4.4): a chunk of level L closes the open groups of levels below L, a group reaching 256
+/// Groups chunk blobs into bup's fanout trees (hashsplit.py _squish/_make_shalist; docs/formats/hashsplit.md,
+/// "Fanout: grouping chunks into trees" to "Single blob or tree"): a chunk of level L closes the open groups of levels below L, a group reaching 256
 /// entries closes at once, and a group of one is promoted instead of wrapped. Entry names are the
 /// hex offsets within their tree, zero-padded to the width of the tree's total size.
 /// </summary>

@@ -6,7 +6,7 @@ namespace BupStore.Hashsplit;
 /// <summary>
 /// Random access to a file stored as a blob or a chunk tree: a read at any offset descends the
 /// fanout trees by binary search over the hex offsets in the entry names, so it costs O(log n)
-/// object reads (bup-format.md §4.6).
+/// object reads (docs/formats/hashsplit.md, "Reading back and seeking").
 /// </summary>
 /// <remarks>Thread-safe when the source is; the only state kept between reads is an immutable hint.</remarks>
 public sealed class ChunkedFileReader

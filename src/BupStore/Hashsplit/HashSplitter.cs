@@ -4,7 +4,7 @@ namespace BupStore.Hashsplit;
 
 /// <summary>
 /// Cuts a byte stream into chunks exactly as bup 0.33 does (hashsplit._splitbuf and bupsplit.c;
-/// bup-format.md §3.3-3.5): data arrives in "puts"; after each put the unconsumed bytes are
+/// docs/formats/hashsplit.md, "Finding a split point" to "Why the buffering matters"): data arrives in "puts"; after each put the unconsumed bytes are
 /// searched with a fresh rolling sum, a split past 32 KiB is replaced by a 32 KiB cut followed by
 /// a new search, and when nothing splits, whole 32 KiB pieces are cut without searching again.
 /// </summary>

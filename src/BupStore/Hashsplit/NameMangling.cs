@@ -1,4 +1,4 @@
-// bup's tree-entry name mangling: spec bup-format.md §10.3 (git.py mangle_name / demangle_name).
+// bup's tree-entry name mangling: docs/formats/saved-trees.md, "Name mangling" (git.py mangle_name / demangle_name).
 using BupStore.Objects;
 
 namespace BupStore.Hashsplit;

@@ -1,7 +1,7 @@
 namespace BupStore.Hashsplit;
 
 /// <summary>
-/// bup's rolling checksum (bupsplit.c; bup-format.md §3.2): a 64-byte window, s1/s2 sums with a
+/// bup's rolling checksum (bupsplit.c; docs/formats/hashsplit.md, "The rolling checksum"): a 64-byte window, s1/s2 sums with a
 /// character offset of 31, all arithmetic modulo 2^32. A fresh sum behaves as if the window held
 /// 64 zero bytes. This is the reference form; <see cref="RollingSumScan"/> runs the same sums 16
 /// positions at a time.

@@ -8,6 +8,6 @@ namespace BupStore.Hashsplit;
 /// <param name="Chunks">Number of chunks (blobs, duplicates counted).</param>
 public sealed record SplitResult(ChunkTreeBuilder Tree, long Size, long Chunks)
 {
-    /// <summary>bup save / split -n: blob, single subtree, or tree (bup-format.md §4.4).</summary>
+    /// <summary>bup save / split -n: blob, single subtree, or tree (docs/formats/hashsplit.md, "Single blob or tree").</summary>
     public (GitFileMode Mode, ObjectId Id) BlobOrTree() => Tree.FinishBlobOrTree();
 }

@@ -52,7 +52,7 @@ public sealed record Signature(byte[] Name, byte[] Email, long Seconds, string T
         return new Signature(name, email, secs, rest.Length > 1 ? rest[1] : "+0000");
     }
 
-    /// <summary>A signature for "now" in the local time zone, formatted as bup does (§12.1).</summary>
+    /// <summary>A signature for "now" in the local time zone, formatted as bup does (docs/formats/objects.md, "Identity and dates").</summary>
     public static Signature Now(byte[] name, byte[] email, long? seconds = null)
     {
         var secs = seconds ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();

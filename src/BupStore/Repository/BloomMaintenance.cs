@@ -3,7 +3,7 @@ using BupStore.Formats;
 namespace BupStore.Repository;
 
 /// <summary>
-/// bup's bloom policies over an <c>objects/pack</c> directory (spec §5.6, §7.4, §14.20; bup
+/// bup's bloom policies over an <c>objects/pack</c> directory (docs/formats/midx-bloom.md, "The lookup chain", "Sizing and policy"; bup
 /// <c>cmd/bloom.py</c> <c>do_bloom</c> and <c>git.PackIdxList.refresh</c>): keeping
 /// <c>bup.bloom</c> up to date, and when a lookup may trust it.
 /// </summary>

@@ -4,7 +4,7 @@ using BupStore.Objects;
 namespace BupStore.Repository;
 
 /// <summary>
-/// The commits bup split -n and bup save write (bup-format.md §12): one tree, at most one parent
+/// The commits bup split -n and bup save write (docs/formats/objects.md, "Commits"): one tree, at most one parent
 /// (the branch's previous commit), author and committer both the current user on this host at the
 /// same time in the local zone, and a message naming the command.
 /// </summary>

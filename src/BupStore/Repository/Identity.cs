@@ -4,7 +4,7 @@ using System.Text;
 namespace BupStore.Repository;
 
 /// <summary>
-/// Who writes a commit, as bup derives it (bup-format.md §12.1): the first GECOS field of the
+/// Who writes a commit, as bup derives it (docs/formats/objects.md, "Identity and dates"): the first GECOS field of the
 /// current user (else the login name), "&lt;login&gt;@&lt;hostname&gt;" as email.
 /// </summary>
 public static partial class Identity

@@ -3,7 +3,7 @@ using BupStore.Formats;
 namespace BupStore.Repository;
 
 /// <summary>
-/// bup's midx policies over an <c>objects/pack</c> directory (spec §5.6, §6.3–6.4; bup
+/// bup's midx policies over an <c>objects/pack</c> directory (docs/formats/midx-bloom.md, "The lookup chain" and "Policies"; bup
 /// <c>cmd/midx.py</c> <c>do_midx_dir</c> and <c>git.PackIdxList.refresh</c>): which midx and idx files a
 /// lookup should load, <c>bup midx --auto</c>, <c>bup midx -f</c>, and the removal of stale midx files.
 /// </summary>
@@ -43,7 +43,7 @@ public static class MidxMaintenance
     /// <summary>
     /// Deletes the midx files bup's <c>PackIdxList.refresh</c> deletes: those naming a missing idx and
     /// those made redundant by bigger or newer ones. Damaged or other-version midx files are left
-    /// alone, as bup leaves them. Call after deleting packs (spec §14.20).
+    /// alone, as bup leaves them. Call after deleting packs (docs/formats/midx-bloom.md, "Writing, byte-identical to bup", Safety).
     /// </summary>
     public static void RemoveStale(string packDir)
     {

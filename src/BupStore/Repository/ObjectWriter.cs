@@ -6,7 +6,7 @@ namespace BupStore.Repository;
 
 /// <summary>
 /// Adds objects to a repository through packs, never loose objects, and never writes an object the
-/// repository already has (bup's objcache; bup-format.md §5.6). Packs close at the size limits and
+/// repository already has (bup's objcache; docs/formats/pack-and-idx.md, "Which objects are written"). Packs close at the size limits and
 /// become visible whole; after each, midx and bloom are brought up to date as bup does.
 /// </summary>
 /// <remarks>

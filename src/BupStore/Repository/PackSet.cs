@@ -5,8 +5,8 @@ namespace BupStore.Repository;
 
 /// <summary>
 /// One consistent view of objects/pack: every idx (memory-mapped), the usable midx files, the idx
-/// they do not cover, and the bloom filter when it may be trusted (bup's PackIdxList; bup-format.md
-/// §5.6). Immutable once built, so readers on any thread share it without locks (the only
+/// they do not cover, and the bloom filter when it may be trusted (bup's PackIdxList; docs/formats/midx-bloom.md,
+/// "The lookup chain"). Immutable once built, so readers on any thread share it without locks (the only
 /// mutable state, a midx found damaged, is set once with interlocked writes).
 /// </summary>
 internal sealed class PackSet

@@ -3,8 +3,8 @@ using BupStore.Formats;
 namespace BupStore.Repository;
 
 /// <summary>
-/// Builds a <see cref="PackSet"/> from objects/pack following bup's rules (bup-format.md §5.6, §6.3,
-/// §14.15/20). Which midx files are used, and so which idx they cover, is decided in one place,
+/// Builds a <see cref="PackSet"/> from objects/pack following bup's rules (docs/formats/midx-bloom.md,
+/// "The lookup chain" and "midx v4"). Which midx files are used, and so which idx they cover, is decided in one place,
 /// <see cref="MidxMaintenance.SelectIndexes"/>; idx files not covered by a midx that opened here are
 /// searched directly; the bloom is trusted for "absent" only when it has at least as many entries
 /// as the loaded indexes hold objects. Damaged midx or bloom files are skipped (they only

@@ -1,6 +1,6 @@
 namespace BupStore.Repository;
 
-/// <summary>Ref and branch name rules: git's check-ref-format plus bup's extra checks (bup-format.md §12.3).</summary>
+/// <summary>Ref and branch name rules: git's check-ref-format plus bup's extra checks (docs/formats/objects.md, "Parents, refs and branch names").</summary>
 public static class RefNames
 {
     /// <summary>True for a full ref name such as "refs/heads/x" that git and bup accept.</summary>

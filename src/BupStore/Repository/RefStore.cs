@@ -6,7 +6,7 @@ namespace BupStore.Repository;
 /// <summary>
 /// Git refs: loose files under refs/ and the packed-refs file (read), updated with git's lock-file
 /// protocol and a compare-and-swap on the old value, so two writers never lose a commit
-/// (bup-format.md §12.3). With core.logAllRefUpdates each change is appended to the reflog.
+/// (docs/formats/objects.md, "Parents, refs and branch names"). With core.logAllRefUpdates each change is appended to the reflog.
 /// </summary>
 /// <remarks>Thread-safe and multi-process safe for updates: the lock file is the arbiter.</remarks>
 public sealed class RefStore

@@ -3,7 +3,7 @@ using System.Text;
 namespace BupStore.Repository;
 
 /// <summary>
-/// A bup repository: a bare git repository whose objects live in packs (bup-format.md §1). Opening
+/// A bup repository: a bare git repository whose objects live in packs (docs/formats/objects.md, "The repository"). Opening
 /// one checks that it is one; reading needs no lock; writers go through <see cref="CreateWriter"/>
 /// and <see cref="Refs"/>.
 /// </summary>

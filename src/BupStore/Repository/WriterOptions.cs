@@ -1,6 +1,6 @@
 namespace BupStore.Repository;
 
-/// <summary>How an <see cref="ObjectWriter"/> writes packs (bup-format.md §5.1, §5.4).</summary>
+/// <summary>How an <see cref="ObjectWriter"/> writes packs (docs/formats/pack-and-idx.md, "The pack" and "Size limits").</summary>
 public sealed record WriterOptions
 {
     /// <summary>zlib level 0..9; bup's default is 1.</summary>

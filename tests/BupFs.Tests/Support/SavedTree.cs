@@ -7,7 +7,7 @@ namespace BupFs.Tests.Support;
 /// <summary>
 /// The shared repository most tests read: the full source tree (make_tree.py) saved twice to
 /// <c>main</c> (the second save adds <c>added.txt</c>), <c>src/d1</c> saved four times to <c>dup</c>
-/// (three at the same second, spec §16.7), <c>src/d1/sub</c> to the nested branch <c>team/db</c>,
+/// (three at the same second, docs/formats/vfs-layout.md, "Checks against bup"), <c>src/d1/sub</c> to the nested branch <c>team/db</c>,
 /// and tags: <c>mytag</c> (bup tag), <c>rel/v1</c>, <c>treetag</c> (a tree), <c>blobtag</c> (a blob)
 /// and <c>annotated</c> (an annotated tag object).
 /// </summary>

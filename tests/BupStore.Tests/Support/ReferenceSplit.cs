@@ -2,7 +2,7 @@ using BupStore.Hashsplit;
 
 namespace BupStore.Tests.Support;
 
-/// <summary>A literal, slow transcription of bup's _splitbuf loop (bup-format.md §3.4), as an oracle.</summary>
+/// <summary>A literal, slow transcription of bup's _splitbuf loop (docs/formats/hashsplit.md, "Chunking a stream: bup's buffering"), as an oracle.</summary>
 public static class ReferenceSplit
 {
     public static List<(int Length, int Level)> Cuts(byte[] data, int putSize)

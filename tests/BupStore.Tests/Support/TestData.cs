@@ -3,7 +3,7 @@ using System.Text;
 
 namespace BupStore.Tests.Support;
 
-/// <summary>The deterministic inputs of bup-format.md §16.1 (same bytes as shared/spec/bup-testdata.py).</summary>
+/// <summary>The deterministic inputs of docs/formats/hashsplit.md, "Inputs".</summary>
 public static class TestData
 {
     private static readonly Lazy<byte[]> R20M = new(() => Gen(20_000_000));

@@ -11,7 +11,7 @@ namespace BupBackup.Restore.Pipeline;
 
 /// <summary>
 /// Reads a regular file's content straight from the object store, in file order: the blob itself,
-/// or the blobs of its chunk tree (bup-format.md §4.6), each tree validated as the view validates it.
+/// or the blobs of its chunk tree (docs/formats/hashsplit.md, "Reading back and seeking"), each tree validated as the view validates it.
 /// </summary>
 /// <remarks>Stateless apart from the store; thread-safe.</remarks>
 internal sealed class ContentReader
