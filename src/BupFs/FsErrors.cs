@@ -1,4 +1,5 @@
-// The one map from storage-core exceptions to neutral filesystem errors (design guide item 7).
+// The one map from storage-core exceptions to neutral filesystem errors; each host then maps
+// FsError to its native codes in one place (src/BupFs.Linux/ErrnoMap.cs).
 using BupStore.Formats;
 using BupStore.Repository;
 

@@ -1,4 +1,4 @@
-// Deterministic inode numbers (design guide item 11; docs/decisions/0002-inode-numbers.md).
+// Deterministic inode numbers (docs/decisions/0002-inode-numbers.md).
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;

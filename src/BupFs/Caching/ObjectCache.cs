@@ -1,5 +1,5 @@
 // Decoded objects shared by every node and handle of a repository view, bounded in bytes
-// (design guide item 12; restic's bloblru, but with a configurable size).
+// (docs/DESIGN.md, "The virtual filesystem"; restic's bloblru, but with a configurable size).
 using System.Collections.Concurrent;
 using BupStore.Formats;
 using BupStore.Hashsplit;

@@ -1,4 +1,5 @@
-// Inode number -> node, with the host's lookup counts (design guide item 11).
+// Inode number -> node, with the host's lookup counts (docs/decisions/0002-inode-numbers.md;
+// docs/fuse-interop.md, "Lookup counts and forget").
 namespace BupFs.Repo;
 
 /// <summary>
