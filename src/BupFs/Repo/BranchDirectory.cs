@@ -31,14 +31,14 @@ internal sealed class BranchDirectory : RepoNode
     public override ObjectId? CommitId => Context.Refs.Current.Find(RefNamespace.Heads, _refName)?.Id;
 
     /// <summary>The saves of the current tip.</summary>
-    /// <exception cref="FsException">NotFound when the branch no longer exists.</exception>
+    /// <exception cref="FsException">NotFound when the branch no longer exists; Io when its tip commit cannot be read.</exception>
     public SaveList Saves()
     {
         var tip = CommitId ?? throw new FsException(FsError.NotFound, $"branch {NameText(_refName)} no longer exists");
         var previous = _previous;
         var list = Context.Cache.GetOrAdd(
             new CacheKey(CacheKind.SaveList, tip),
-            (_, key) => SaveList.Build(Context.Cache, key.Id, previous, Context.Options.TimeZone, Context.Warn),
+            (_, key) => SaveList.Build(Context.Cache, key.Id, previous, Context.Options.TimeZone, NameText(_refName), Context.Warn),
             static saves => saves.EstimatedSize);
         _previous = list;
         return list;
@@ -77,7 +77,8 @@ internal sealed class BranchDirectory : RepoNode
     }
 
     private SaveDirectory CreateSave(SaveListEntry save) =>
-        new(Context, NodeIdentity.Versioned(Inode, save.Name, save.Commit), save.Commit, Context.Cache.GetCommit(save.Commit));
+        new(Context, NodeIdentity.Versioned(Inode, save.Name, save.Commit), save.Commit, Context.Cache.GetCommit(save.Commit),
+            $"branch {NameText(_refName)}, save {NameText(save.Name)}");
 
     private static string NameText(byte[] name) => BupStore.Objects.NameText.Display(name);
 }

@@ -33,17 +33,20 @@ internal sealed class RepoContext
     /// <summary>Reports a problem the view worked around.</summary>
     public void Warn(string message) => Options.Warning?.Invoke(message);
 
-    /// <summary>The directory listing of save tree <paramref name="tree"/>.</summary>
-    public TreeListing GetListing(ObjectId tree) =>
+    /// <summary>
+    /// The directory listing of save tree <paramref name="tree"/>; problems worked around while
+    /// building it are reported prefixed with <paramref name="where"/> (which directory this is).
+    /// </summary>
+    public TreeListing GetListing(ObjectId tree, string where) =>
         Cache.GetOrAdd(
             new CacheKey(CacheKind.Listing, tree),
-            (store, key) => TreeListing.Load(store, key.Id, Warn),
+            (store, key) => TreeListing.Load(store, key.Id, message => Warn($"{where}: {message}")),
             static listing => listing.EstimatedSize);
 
     /// <summary>The hardlink groups of <paramref name="save"/> (computed by walking it once).</summary>
     public HardlinkIndex GetHardlinks(SaveContext save) =>
         Cache.GetOrAdd(
             new CacheKey(CacheKind.Hardlinks, save.Key),
-            (_, _) => HardlinkIndex.Build(this, save.RootTree),
+            (_, _) => HardlinkIndex.Build(this, save),
             static index => index.EstimatedSize);
 }
