@@ -88,14 +88,14 @@ public sealed class DamagedSaveTests : IDisposable
         AssertOneLineFailure(_repo.Bupfs("ls", "main/latest"), $"bupfs ls: error: cannot access 'main/latest': {problem}");
         AssertOneLineFailure(_repo.Bupfs("cat-file", "/main/latest/f.txt"), $"bupfs: error: {problem}");
         AssertRestoreFails("main/latest/", $"error: cannot access 'main/latest/': {problem}");
-        using (CliMount mount = CliMount.Start(_repo))
+        string log = WithForegroundMount(mount =>
         {
             Assert.Equal([.. SaveNames, "latest"], Directory.GetFileSystemEntries(mount["main"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             Assert.Equal(Errno.EIO, SysCalls.LStat(mount["main/latest/f.txt"]));
             Assert.Equal(Errno.EIO, SysCalls.LStat(mount[$"main/{SaveNames[2]}/f.txt"]));
             Assert.Equal("v2\n", File.ReadAllText(mount[$"main/{SaveNames[1]}/f.txt"]));
-        }
-
+        });
+        Assert.Contains($"bupfs: '{SaveNames[2]}' is listed but cannot be read: {problem}", log);
         Assert.Equal(before, RepositoryFiles.Snapshot(_repo.GitDir));
     }
 
@@ -111,12 +111,12 @@ public sealed class DamagedSaveTests : IDisposable
         string warning = Assert.Single(listing.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"bupfs ls: warning: branch main: commit {_commits[1]} cannot be read (", warning);
         Assert.EndsWith("); saves older than it may be hidden", warning);
-        using (CliMount mount = CliMount.Start(_repo))
+        string log = WithForegroundMount(mount =>
         {
             Assert.Equal([SaveNames[2], "latest"], Directory.GetFileSystemEntries(mount["main"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             Assert.Equal("v3\n", File.ReadAllText(mount["main/latest/f.txt"])); // the tip itself is whole
-        }
-
+        });
+        Assert.Contains("bupfs: " + warning["bupfs ls: warning: ".Length..], log);
         Assert.Equal(before, RepositoryFiles.Snapshot(_repo.GitDir));
     }
 
@@ -162,7 +162,27 @@ public sealed class DamagedSaveTests : IDisposable
         Assert.Contains(prefix, lines[0]);
         Assert.Equal("warning: 1 errors encountered", lines[1]);
         Assert.Equal("v3\n", File.ReadAllText(Path.Join(destination, "f.txt"))); // content is whole; only metadata was lost
+
+        // The mount serves defaults and logs the same warning.
+        string log = WithForegroundMount(mount => Assert.Equal("v3\n", File.ReadAllText(mount["main/latest/f.txt"])));
+        Assert.Contains("bupfs: " + warning["bupfs ls: warning: ".Length..], log);
         Assert.Equal(before, RepositoryFiles.Snapshot(_repo.GitDir));
+    }
+
+    // Runs `bupfs mount -f` for <paramref name="use"/>; returns what the mount logged.
+    private string WithForegroundMount(Action<CliMount> use)
+    {
+        CliMount mount = CliMount.StartForeground(_repo, keepLog: true);
+        try
+        {
+            use(mount);
+        }
+        finally
+        {
+            mount.Dispose();
+        }
+
+        return mount.ChildOutput ?? "";
     }
 
     private void AssertRestoreFails(string path, string expectedStart)
