@@ -10,6 +10,9 @@ namespace BupFs.Cli.Commands;
 /// <summary>
 /// bupfs ls: list the repository tree without mounting, with bup ls's options and output format
 /// (bup's ls.py and metadata.summary_bytes are the reference; tests compare against real bup).
+/// Damage is never silent (docs/DESIGN.md): each problem the view reports or meets (an unreadable
+/// save, commit or .bupm) is a line on stderr, the entry concerned is still listed, and the exit
+/// status is 1.
 /// </summary>
 public static class LsCommand
 {
