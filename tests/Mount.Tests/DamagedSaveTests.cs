@@ -36,20 +36,42 @@ public sealed class DamagedSaveTests : IDisposable
     public void Dispose() => _repo.Dispose();
 
     [Fact]
-    public void ADamagedTipCommitFailsLatestAndTheBranchNamingBoth()
+    public void ADamagedTipCommitFailsLatestNamingItWhileTheBranchShowsTheSavesBeforeIt()
     {
         ObjectDamage.CorruptPacked(_repo, Tip);
         string problem = $"branch main: tip commit {Tip} cannot be read: ";
         var before = RepositoryFiles.Snapshot(_repo.GitDir);
 
-        AssertOneLineFailure(_repo.Bupfs("ls", "main"), $"bupfs ls: error: cannot list 'main': {problem}");
+        // The saves before the tip are found through the branch's reflog; latest is not one of them.
+        AssertBranchListing([SaveNames[0], SaveNames[1]], problem, _commits[1]);
         AssertOneLineFailure(_repo.Bupfs("ls", "main/latest"), $"bupfs ls: error: cannot access 'main/latest': {problem}");
         AssertOneLineFailure(_repo.Bupfs("cat-file", "/main/latest/f.txt"), $"bupfs: error: {problem}");
         AssertRestoreFails("main/latest/", $"error: cannot access 'main/latest/': {problem}");
         using (CliMount mount = CliMount.Start(_repo))
         {
+            Assert.Equal([SaveNames[0], SaveNames[1], "latest"], Directory.GetFileSystemEntries(mount["main"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             Assert.Equal(Errno.EIO, SysCalls.LStat(mount["main/latest/f.txt"]));
             Assert.Equal(Errno.EIO, SysCalls.LStat(mount["main/latest"]));
+            Assert.Equal("v2\n", File.ReadAllText(mount[$"main/{SaveNames[1]}/f.txt"]));
+        }
+
+        Assert.Equal(before, RepositoryFiles.Snapshot(_repo.GitDir));
+    }
+
+    [Fact]
+    public void ADamagedTipCommitWithoutAReflogFailsTheBranchNamingIt()
+    {
+        ObjectDamage.CorruptPacked(_repo, Tip);
+        File.Delete(Path.Join(_repo.GitDir, "logs", "refs", "heads", "main"));
+        string problem = $"branch main: tip commit {Tip} cannot be read: ";
+        var before = RepositoryFiles.Snapshot(_repo.GitDir);
+
+        AssertOneLineFailure(_repo.Bupfs("ls", "main"), $"bupfs ls: error: cannot list 'main': {problem}");
+        AssertOneLineFailure(_repo.Bupfs("ls", "main/latest"), $"bupfs ls: error: cannot access 'main/latest': {problem}");
+        AssertRestoreFails("main/latest/", $"error: cannot access 'main/latest/': {problem}");
+        using (CliMount mount = CliMount.Start(_repo))
+        {
+            Assert.Equal(Errno.EIO, SysCalls.LStat(mount["main/latest/f.txt"]));
         }
 
         Assert.Equal(before, RepositoryFiles.Snapshot(_repo.GitDir));
@@ -63,7 +85,8 @@ public sealed class DamagedSaveTests : IDisposable
         string problem = $"branch main: tip commit {missing} cannot be read: missing object {missing}";
         var before = RepositoryFiles.Snapshot(_repo.GitDir);
 
-        AssertOneLineFailure(_repo.Bupfs("ls", "main"), $"bupfs ls: error: cannot list 'main': {problem}");
+        // The reflog still names the real last save: every save is shown, and latest fails all the same.
+        AssertBranchListing(SaveNames, problem, Tip);
         AssertOneLineFailure(_repo.Bupfs("ls", "main/latest"), $"bupfs ls: error: cannot access 'main/latest': {problem}");
         AssertRestoreFails("main/latest/", $"error: cannot access 'main/latest/': {problem}");
         Assert.Equal(before, RepositoryFiles.Snapshot(_repo.GitDir));
@@ -183,6 +206,20 @@ public sealed class DamagedSaveTests : IDisposable
         }
 
         return mount.ChildOutput ?? "";
+    }
+
+    // `ls main` shows <paramref name="saves"/> and latest, warns that the tip cannot be read and
+    // whose saves are shown, and exits 1.
+    private void AssertBranchListing(string[] saves, string problem, string shownFrom)
+    {
+        ProcessResult listing = _repo.Bupfs("ls", "main");
+        Assert.Equal(1, listing.ExitCode);
+        Assert.Equal(string.Join('\n', [.. saves, "latest", ""]), listing.Stdout);
+        string[] warnings = listing.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"bupfs ls: warning: {problem}", warnings[0]);
+        Assert.EndsWith($"; latest fails, and the saves shown are those of {shownFrom}, an earlier value of the branch in its reflog (newer saves may be missing)", warnings[0]);
+        Assert.Equal(2, warnings.Length);
+        Assert.StartsWith($"bupfs ls: warning: 'latest' is listed but cannot be read: {problem}", warnings[1]);
     }
 
     private void AssertRestoreFails(string path, string expectedStart)
