@@ -67,7 +67,7 @@ internal sealed class HardlinkIndex
             TreeListing listing;
             try
             {
-                listing = context.GetListing(tree, $"{save.Label}, directory {path}");
+                listing = context.GetListing(tree, save, path);
             }
             catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
             {

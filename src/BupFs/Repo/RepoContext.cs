@@ -34,13 +34,14 @@ internal sealed class RepoContext
     public void Warn(string message) => Options.Warning?.Invoke(message);
 
     /// <summary>
-    /// The directory listing of save tree <paramref name="tree"/>; problems worked around while
-    /// building it are reported prefixed with <paramref name="where"/> (which directory this is).
+    /// The directory listing of save tree <paramref name="tree"/>, directory <paramref name="path"/>
+    /// of <paramref name="save"/>; problems worked around while building it are reported with both,
+    /// so a damaged .bupm names the directory it belongs to.
     /// </summary>
-    public TreeListing GetListing(ObjectId tree, string where) =>
+    public TreeListing GetListing(ObjectId tree, SaveContext save, string path) =>
         Cache.GetOrAdd(
             new CacheKey(CacheKind.Listing, tree),
-            (store, key) => TreeListing.Load(store, key.Id, message => Warn($"{where}: {message}")),
+            (store, key) => TreeListing.Load(store, key.Id, message => Warn($"{save.Label}, directory {path}: {message}")),
             static listing => listing.EstimatedSize);
 
     /// <summary>The hardlink groups of <paramref name="save"/> (computed by walking it once).</summary>

@@ -40,7 +40,7 @@ internal class TreeDirectory : RepoNode
     /// <summary>The directory's entries (cached per tree id).</summary>
     // A damaged .bupm is reported with the path it was first reached by (the listing is shared by
     // every directory with the same tree).
-    protected virtual TreeListing Listing => Context.GetListing(Tree, $"{Save.Label}, directory {Path}");
+    protected virtual TreeListing Listing => Context.GetListing(Tree, Save, Path);
 
     /// <summary>The path of entry <paramref name="name"/> of this directory, for messages.</summary>
     public string ChildPath(byte[] name) => $"{Path.TrimEnd('/')}/{NameText.Display(name)}";
