@@ -130,6 +130,45 @@ public sealed class CorruptionTests : IDisposable
         Assert.Equal("an innocent bystander\n", System.Text.Encoding.ASCII.GetString(fs.ReadAll(listing[1].Attributes.Inode)));
     }
 
+    [Fact]
+    public void AnUnreadableOlderCommitKeepsTheNewerSavesAndSaysOlderOnesMayBeHidden()
+    {
+        _repo.Save("main", 1_700_000_100, _source);
+        Unpack();
+        var parent = _repo.Git("rev-parse", "main~1");
+        File.Delete(LoosePath(parent));
+        var warnings = new List<string>();
+        var (repository, fs) = _repo.Open(new RepoFileSystemOptions { TimeZone = TimeZoneInfo.Utc, Warning = warnings.Add });
+        using var _ = repository;
+        using var __ = fs;
+        Assert.Equal(["2023-11-14-221500", "latest"], fs.Names(fs.Resolve("/main").Inode));
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith($"branch main: commit {parent} cannot be read (missing object {parent}", warning, StringComparison.Ordinal);
+        Assert.EndsWith("); saves older than it may be hidden", warning, StringComparison.Ordinal);
+        Assert.Equal(_repo.Git("rev-parse", "main"), fs.GetCommitId(fs.Resolve("/main/latest/").Inode).ToString());
+    }
+
+    [Fact]
+    public void ASaveWhoseTreeCannotBeReadIsListedAndFailsOnUseNamingIt()
+    {
+        Unpack();
+        var (commit, tree) = (_repo.Git("rev-parse", "main"), _repo.Git("rev-parse", "main^{tree}"));
+        File.Delete(LoosePath(tree));
+        var warnings = new List<string>();
+        var (repository, fs) = _repo.Open(new RepoFileSystemOptions { TimeZone = TimeZoneInfo.Utc, Warning = warnings.Add });
+        using var _ = repository;
+        using var __ = fs;
+        Assert.Equal(["2023-11-14-221320", "latest"], fs.Names(fs.Resolve("/main").Inode));
+        var expected = $"branch main, save 2023-11-14-221320: tree {tree} of commit {commit} cannot be read: missing object {tree}";
+        Assert.StartsWith($"'2023-11-14-221320' is listed but cannot be read: {expected}", Assert.Single(warnings), StringComparison.Ordinal);
+        foreach (var path in new[] { "/main/latest/", "/main/2023-11-14-221320", InSave("victim.txt").Text() })
+        {
+            var error = Assert.Throws<FsException>(() => fs.Resolve(path));
+            Assert.Equal(FsError.Io, error.Error);
+            Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
     private byte[] InSave(string relative) => (relative.Length == 0 ? "/main/latest" + _source : $"/main/latest{_source}/{relative}").Bytes();
 
     private string Relative(string name) => $"{_source.TrimStart('/')}/{name}";

@@ -10,6 +10,9 @@ namespace BupFs.Cli.Commands;
 /// <summary>
 /// bupfs ls: list the repository tree without mounting, with bup ls's options and output format
 /// (bup's ls.py and metadata.summary_bytes are the reference; tests compare against real bup).
+/// Damage is never silent (docs/DESIGN.md): each problem the view reports or meets (an unreadable
+/// save, commit or .bupm) is a line on stderr, the entry concerned is still listed, and the exit
+/// status is 1.
 /// </summary>
 public static class LsCommand
 {
@@ -38,11 +41,11 @@ public static class LsCommand
 
     private static int Run(ParseResult r)
     {
-        using var fs = new RepoFileSystem(GlobalOptions.OpenRepo(r));
+        var problems = new Problems();
+        using var fs = new RepoFileSystem(GlobalOptions.OpenRepo(r), new RepoFileSystemOptions { Warning = problems.Warn });
         using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
         var format = LsFormat.From(r, Long, Hash, CommitHash, Classify, FileType, Human, NumericIds);
         var paths = r.GetValue(Paths) is { Length: > 0 } given ? given : ["/"];
-        var failed = false;
         for (var i = 0; i < paths.Length; i++)
         {
             if (paths.Length > 1)
@@ -50,41 +53,81 @@ public static class LsCommand
                 stdout.Write(Encoding.UTF8.GetBytes(paths[i] + ":\n"));
             }
 
-            failed |= !List(fs, paths[i], r, format, stdout);
+            List(fs, paths[i], r, format, new Output(stdout, problems));
             if (i < paths.Length - 1)
             {
                 stdout.WriteByte((byte)'\n');
             }
         }
 
-        return failed ? 1 : 0;
+        return problems.Count > 0 ? 1 : 0;
     }
 
-    private static bool List(RepoFileSystem fs, string path, ParseResult r, LsFormat format, Stream output)
+    private static void List(RepoFileSystem fs, string path, ParseResult r, LsFormat format, Output output)
     {
         var absolute = path.StartsWith('/') ? path : "/" + path;
         var directoryOnly = r.GetValue(DirectoryOnly);
-        // Like bup's try_resolve: a final symlink is followed when its target exists.
-        var found = (directoryOnly ? null : TryResolve(fs, absolute, follow: true)) ?? TryResolve(fs, absolute);
+        BupFs.NodeAttributes? found;
+        try
+        {
+            // Like bup's try_resolve: a final symlink is followed when its target exists.
+            found = (directoryOnly ? null : TryResolve(fs, absolute, follow: true)) ?? TryResolve(fs, absolute);
+        }
+        catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
+        {
+            output.Problems.Error($"cannot access '{path}': {e.Message}");
+            return;
+        }
+
         if (found is not { } node)
         {
-            Console.Error.WriteLine($"bupfs ls: error: cannot access '{path}': no such file or directory");
-            return false;
+            output.Problems.Error($"cannot access '{path}': no such file or directory");
+            return;
         }
 
         var normalized = Normalize(absolute);
         if (node.Kind != BupFs.NodeKind.Directory || directoryOnly)
         {
-            format.Write(fs, Encoding.UTF8.GetBytes(normalized), node, Metadata(fs, node), output);
-            return true;
+            WriteEntry(fs, format, Encoding.UTF8.GetBytes(normalized), node, normalized, output);
+            return;
         }
 
-        foreach (var (name, attributes) in Contents(fs, absolute, node, r))
+        IEnumerable<(byte[] Name, BupFs.NodeAttributes Node)> contents;
+        try
         {
-            format.Write(fs, name, attributes, Metadata(fs, attributes), output);
+            contents = Contents(fs, absolute, node, r);
+        }
+        catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
+        {
+            output.Problems.Error($"cannot list '{path}': {e.Message}");
+            return;
         }
 
-        return true;
+        foreach (var (name, attributes) in contents)
+        {
+            WriteEntry(fs, format, name, attributes, $"{normalized.TrimEnd('/')}/{NameText.Display(name)}", output);
+        }
+    }
+
+    // An entry that cannot be read (a save whose tree is damaged) is still listed, with bup's
+    // stand-in metadata, and a warning says which and why.
+    private static void WriteEntry(RepoFileSystem fs, LsFormat format, byte[] name, BupFs.NodeAttributes node, string where, Output output)
+    {
+        var line = new MemoryStream();
+        try
+        {
+            format.Write(fs, name, node, format.Long ? Metadata(fs, node) : null, line);
+        }
+        catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
+        {
+            // Flushed first, so on a terminal the warning follows the lines listed before it.
+            output.Stdout.Flush();
+            output.Problems.Warn($"{where}: cannot be read: {e.Message}");
+            line.SetLength(0);
+            format.Write(fs, name, node, null, line, damaged: true);
+        }
+
+        line.WriteTo(output.Stdout);
     }
 
     // bup lists "." with -a only, adds ".." with -a, and hides other dot names without -a or -A.
@@ -149,6 +192,29 @@ public static class LsCommand
         catch (FsException e) when (e.Error is FsError.NotFound or FsError.NotDirectory or FsError.Loop)
         {
             return null;
+        }
+    }
+
+    private sealed record Output(Stream Stdout, Problems Problems);
+
+    /// <summary>What went wrong: each problem is one line on stderr, and any makes the exit status 1.</summary>
+    private sealed class Problems
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        // Also the view's warning callback: damaged .bupm files, unreadable commits, hidden saves.
+        public void Warn(string message)
+        {
+            Interlocked.Increment(ref _count);
+            Console.Error.WriteLine($"bupfs ls: warning: {message}");
+        }
+
+        public void Error(string message)
+        {
+            Interlocked.Increment(ref _count);
+            Console.Error.WriteLine($"bupfs ls: error: {message}");
         }
     }
 

@@ -19,8 +19,11 @@ internal sealed record LsFormat(bool Long, bool Hash, bool CommitHash, string? C
         return new LsFormat(r.GetValue(lng), r.GetValue(hash) || commit, commit, classification, r.GetValue(human), r.GetValue(numericIds));
     }
 
-    /// <summary>Writes one line; <paramref name="meta"/> null means bup's stand-in metadata (owner ?/?, time 0).</summary>
-    public void Write(RepoFileSystem fs, byte[] name, BupFs.NodeAttributes node, BupMetadata? meta, Stream output)
+    /// <summary>
+    /// Writes one line; <paramref name="meta"/> null means bup's stand-in metadata (owner ?/?, time 0).
+    /// A <paramref name="damaged"/> entry's line reads nothing more from the repository (no symlink target).
+    /// </summary>
+    public void Write(RepoFileSystem fs, byte[] name, BupFs.NodeAttributes node, BupMetadata? meta, Stream output, bool damaged = false)
     {
         var prefix = new StringBuilder();
         if (Hash)
@@ -37,18 +40,18 @@ internal sealed record LsFormat(bool Long, bool Hash, bool CommitHash, string? C
 
         output.Write(Encoding.UTF8.GetBytes(prefix.ToString()));
         output.Write(name);
-        WriteSuffix(fs, node, output);
+        WriteSuffix(fs, node, output, damaged);
         output.WriteByte((byte)'\n');
     }
 
-    private void WriteSuffix(RepoFileSystem fs, BupFs.NodeAttributes node, Stream output)
+    private void WriteSuffix(RepoFileSystem fs, BupFs.NodeAttributes node, Stream output, bool damaged)
     {
         if (Classification is not null)
         {
             output.Write(Encoding.ASCII.GetBytes(Indicator(node.Mode, Classification == "all")));
         }
 
-        if (Long && node.Kind == BupFs.NodeKind.Symlink)
+        if (Long && node.Kind == BupFs.NodeKind.Symlink && !damaged)
         {
             output.Write(" -> "u8);
             output.Write(fs.ReadLink(node.Inode));

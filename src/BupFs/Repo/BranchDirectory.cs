@@ -31,14 +31,14 @@ internal sealed class BranchDirectory : RepoNode
     public override ObjectId? CommitId => Context.Refs.Current.Find(RefNamespace.Heads, _refName)?.Id;
 
     /// <summary>The saves of the current tip.</summary>
-    /// <exception cref="FsException">NotFound when the branch no longer exists.</exception>
+    /// <exception cref="FsException">NotFound when the branch no longer exists; Io when its tip commit cannot be read.</exception>
     public SaveList Saves()
     {
         var tip = CommitId ?? throw new FsException(FsError.NotFound, $"branch {NameText(_refName)} no longer exists");
         var previous = _previous;
         var list = Context.Cache.GetOrAdd(
             new CacheKey(CacheKind.SaveList, tip),
-            (_, key) => SaveList.Build(Context.Cache, key.Id, previous, Context.Options.TimeZone, Context.Warn),
+            (_, key) => SaveList.Build(Context.Cache, key.Id, previous, Context.Options.TimeZone, NameText(_refName), LoggedValues, Context.Warn),
             static saves => saves.EstimatedSize);
         _previous = list;
         return list;
@@ -59,7 +59,13 @@ internal sealed class BranchDirectory : RepoNode
     public override IEnumerable<(byte[] Name, RepoNode Node)> List()
     {
         var result = new List<(byte[] Name, RepoNode Node)>();
-        foreach (var save in Saves().Named)
+        var saves = Saves();
+        if (saves.ListingWarning is { } warning)
+        {
+            Context.Warn(warning);
+        }
+
+        foreach (var save in saves.Named)
         {
             result.Add((save.Name, CreateSave(save)));
         }
@@ -77,7 +83,22 @@ internal sealed class BranchDirectory : RepoNode
     }
 
     private SaveDirectory CreateSave(SaveListEntry save) =>
-        new(Context, NodeIdentity.Versioned(Inode, save.Name, save.Commit), save.Commit, Context.Cache.GetCommit(save.Commit));
+        new(Context, NodeIdentity.Versioned(Inode, save.Name, save.Commit), save.Commit, Context.Cache.GetCommit(save.Commit),
+            $"branch {NameText(_refName)}, save {NameText(save.Name)}");
+
+    // The branch's earlier values, for showing its older saves when the tip cannot be read.
+    private IReadOnlyList<ObjectId> LoggedValues()
+    {
+        try
+        {
+            return Context.Repository.Refs.LoggedValues("refs/heads/" + System.Text.Encoding.UTF8.GetString(_refName));
+        }
+        catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
+        {
+            Context.Warn($"branch {NameText(_refName)}: reflog cannot be read: {e.Message}");
+            return [];
+        }
+    }
 
     private static string NameText(byte[] name) => BupStore.Objects.NameText.Display(name);
 }

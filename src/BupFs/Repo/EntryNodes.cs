@@ -16,7 +16,7 @@ internal static class EntryNodes
         var metadata = entry.Metadata!;
         return entry.Kind switch
         {
-            NodeKind.Directory => new TreeDirectory(context, identity, parent.Save, entry.Entry.Id),
+            NodeKind.Directory => new TreeDirectory(context, identity, parent.Save, entry.Entry.Id, parent.ChildPath(entry.Name)),
             NodeKind.File => new FileNode(context, identity, parent.Save, entry.Entry, metadata),
             NodeKind.Symlink => new SymlinkNode(context, identity, parent.Save, entry.Entry, metadata),
             _ => new SpecialNode(context, identity, parent.Save, entry.Entry, metadata, entry.Kind),

@@ -33,19 +33,19 @@ internal sealed class HardlinkIndex
     /// <summary>How many entries of the save share <paramref name="target"/> (at least 1).</summary>
     public int CountOf(byte[] target) => _counts.TryGetValue(target, out var n) ? Math.Max(n, 1) : 1;
 
-    /// <summary>Walks the save whose root tree is <paramref name="rootTree"/>.</summary>
-    public static HardlinkIndex Build(RepoContext context, ObjectId rootTree)
+    /// <summary>Walks <paramref name="save"/> from its root tree.</summary>
+    public static HardlinkIndex Build(RepoContext context, SaveContext save)
     {
-        var walk = new Walk(context);
-        return new HardlinkIndex(walk.Summarize(rootTree, 0) ?? new Dictionary<byte[], int>(ByteArrayComparer.Instance));
+        var walk = new Walk(context, save);
+        return new HardlinkIndex(walk.Summarize(save.RootTree, "/", 0) ?? new Dictionary<byte[], int>(ByteArrayComparer.Instance));
     }
 
-    private sealed class Walk(RepoContext context)
+    private sealed class Walk(RepoContext context, SaveContext save)
     {
         private readonly Dictionary<ObjectId, Dictionary<byte[], int>?> _done = [];
 
         // Returns the target counts of one subtree (null: it holds no hardlinks).
-        public Dictionary<byte[], int>? Summarize(ObjectId tree, int depth)
+        public Dictionary<byte[], int>? Summarize(ObjectId tree, string path, int depth)
         {
             if (_done.TryGetValue(tree, out var known))
             {
@@ -57,21 +57,21 @@ internal sealed class HardlinkIndex
                 throw new CorruptObjectException($"tree {tree}", $"directories nested more than {MaxDepth} deep");
             }
 
-            var summary = Count(tree, depth);
+            var summary = Count(tree, path, depth);
             _done[tree] = summary;
             return summary;
         }
 
-        private Dictionary<byte[], int>? Count(ObjectId tree, int depth)
+        private Dictionary<byte[], int>? Count(ObjectId tree, string path, int depth)
         {
             TreeListing listing;
             try
             {
-                listing = context.GetListing(tree);
+                listing = context.GetListing(tree, save, path);
             }
             catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
             {
-                context.Warn($"counting hardlinks: skipping tree {tree}: {e.Message}");
+                context.Warn($"{save.Label}, directory {path}: counting hardlinks: skipping tree {tree}: {e.Message}");
                 return null;
             }
 
@@ -80,7 +80,7 @@ internal sealed class HardlinkIndex
             {
                 if (entry.Kind == NodeKind.Directory)
                 {
-                    Merge(ref counts, Summarize(entry.Entry.Id, depth + 1));
+                    Merge(ref counts, Summarize(entry.Entry.Id, $"{path.TrimEnd('/')}/{NameText.Display(entry.Name)}", depth + 1));
                 }
                 else if (entry.HardlinkTarget is { } target)
                 {

@@ -33,17 +33,21 @@ internal sealed class RepoContext
     /// <summary>Reports a problem the view worked around.</summary>
     public void Warn(string message) => Options.Warning?.Invoke(message);
 
-    /// <summary>The directory listing of save tree <paramref name="tree"/>.</summary>
-    public TreeListing GetListing(ObjectId tree) =>
+    /// <summary>
+    /// The directory listing of save tree <paramref name="tree"/>, directory <paramref name="path"/>
+    /// of <paramref name="save"/>; problems worked around while building it are reported with both,
+    /// so a damaged .bupm names the directory it belongs to.
+    /// </summary>
+    public TreeListing GetListing(ObjectId tree, SaveContext save, string path) =>
         Cache.GetOrAdd(
             new CacheKey(CacheKind.Listing, tree),
-            (store, key) => TreeListing.Load(store, key.Id, Warn),
+            (store, key) => TreeListing.Load(store, key.Id, message => Warn($"{save.Label}, directory {path}: {message}")),
             static listing => listing.EstimatedSize);
 
     /// <summary>The hardlink groups of <paramref name="save"/> (computed by walking it once).</summary>
     public HardlinkIndex GetHardlinks(SaveContext save) =>
         Cache.GetOrAdd(
             new CacheKey(CacheKind.Hardlinks, save.Key),
-            (_, _) => HardlinkIndex.Build(this, save.RootTree),
+            (_, _) => HardlinkIndex.Build(this, save),
             static index => index.EstimatedSize);
 }

@@ -105,7 +105,7 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
             foreach (var (name, child) in _nodes.Get(node).List())
             {
                 var registered = _nodes.Register(child, addLookup: false);
-                result.Add(new DirectoryEntry(name, ListedAttributes(registered)));
+                result.Add(new DirectoryEntry(name, ListedAttributes(registered, name)));
             }
 
             return result;
@@ -333,15 +333,17 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
         return _nodes.Register(child, addLookup: false);
     }
 
-    private NodeAttributes ListedAttributes(RepoNode node)
+    // A damaged save or subtree stays in its parent's listing (so nothing vanishes without a word);
+    // using it fails.
+    private NodeAttributes ListedAttributes(RepoNode node, byte[] name)
     {
         try
         {
             return node.GetAttributes();
         }
-        catch (Exception e) when (FsErrors.IsRepositoryFailure(e))
+        catch (Exception e) when (FsErrors.IsRepositoryFailure(e) || e is FsException { Error: FsError.Io })
         {
-            _context.Warn($"listing shows defaults for inode {node.Inode}: {e.Message}");
+            _context.Warn($"'{NameText.Display(name)}' is listed but cannot be read: {FsErrors.FromException(e).Message}");
             var mode = MetadataAttributes.TypeBits(node.Kind) | (node.Kind == NodeKind.File ? 0x1A4u : 0x1EDu);
             return MetadataAttributes.Synthetic(node.Kind, mode, 0, node.Inode, 1, FsTime.Epoch, immutable: false);
         }

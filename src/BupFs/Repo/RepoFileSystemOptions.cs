@@ -32,9 +32,11 @@ public sealed class RepoFileSystemOptions
     public int RetainedIdleNodes { get; init; } = 65_536;
 
     /// <summary>
-    /// Receives one line per repository problem the view worked around (a .bupm whose record count
-    /// does not match its tree, an unreadable subtree skipped while counting hardlinks, a damaged
-    /// ref). Null: such problems are not reported. Called from request threads; must not throw.
+    /// Receives one line per repository problem the view worked around (a .bupm that cannot be read
+    /// or whose record count does not match its tree, a commit that cannot be read and may hide older
+    /// saves, a save listed although its tree cannot be read, an unreadable subtree skipped while
+    /// counting hardlinks, a damaged ref). Null: such problems are not reported. Called from request
+    /// threads; must not throw.
     /// </summary>
     public Action<string>? Warning { get; init; }
 }

@@ -19,9 +19,9 @@ internal static class TagNodes
         switch (target.Type)
         {
             case ObjectType.Commit:
-                return new SaveDirectory(context, identity, target.Id, context.Cache.GetCommit(target.Id));
+                return new SaveDirectory(context, identity, target.Id, context.Cache.GetCommit(target.Id), $"tag {NameText.Display(name)}");
             case ObjectType.Tree:
-                return new TreeDirectory(context, identity, new SaveContext(target.Id, target.Id), target.Id);
+                return new TreeDirectory(context, identity, new SaveContext(target.Id, target.Id, $"tag {NameText.Display(name)}"), target.Id, "/");
             case ObjectType.Blob:
                 var metadata = MetadataDefaults.For(GitFileMode.Regular, isChunked: false)!;
                 return new FileNode(context, identity, null, new TreeEntry(GitFileMode.Regular, name, target.Id), metadata);

@@ -7,12 +7,17 @@ namespace BupFs.Repo;
 /// <remarks>Immutable and thread-safe; the listing lives in the shared cache, keyed by tree id.</remarks>
 internal class TreeDirectory : RepoNode
 {
-    public TreeDirectory(RepoContext context, NodeIdentity identity, SaveContext save, ObjectId tree)
+    /// <summary>Directory <paramref name="path"/> ("/" for the root) of <paramref name="save"/>, tree <paramref name="tree"/>.</summary>
+    public TreeDirectory(RepoContext context, NodeIdentity identity, SaveContext save, ObjectId tree, string path)
         : base(context, identity)
     {
         Save = save;
         Tree = tree;
+        Path = path;
     }
+
+    /// <summary>The directory's path inside its save, for messages (display form of its names).</summary>
+    public string Path { get; }
 
     /// <summary>The save this directory belongs to.</summary>
     public SaveContext Save { get; }
@@ -33,7 +38,12 @@ internal class TreeDirectory : RepoNode
     public override ObjectId? ObjectId => Tree;
 
     /// <summary>The directory's entries (cached per tree id).</summary>
-    protected TreeListing Listing => Context.GetListing(Tree);
+    // A damaged .bupm is reported with the path it was first reached by (the listing is shared by
+    // every directory with the same tree).
+    protected virtual TreeListing Listing => Context.GetListing(Tree, Save, Path);
+
+    /// <summary>The path of entry <paramref name="name"/> of this directory, for messages.</summary>
+    public string ChildPath(byte[] name) => $"{Path.TrimEnd('/')}/{NameText.Display(name)}";
 
     /// <inheritdoc/>
     public override RepoNode? Find(ReadOnlySpan<byte> name) =>

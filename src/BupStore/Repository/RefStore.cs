@@ -212,6 +212,46 @@ public sealed class RefStore
         f.Write(line.ToArray());
     }
 
+    /// <summary>
+    /// The values ref <paramref name="name"/> held according to its reflog (logs/NAME), newest first:
+    /// each line's new value, then its old one; zero ids, repeats and lines that do not parse are
+    /// left out. Empty when there is no reflog. For recovery only: a reflog is a record, not a ref.
+    /// </summary>
+    public IReadOnlyList<ObjectId> LoggedValues(string name)
+    {
+        CheckName(name);
+        byte[] content;
+        try
+        {
+            content = File.ReadAllBytes(Path.Combine(_gitDir, "logs", name));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return [];
+        }
+
+        var values = new List<ObjectId>();
+        var lines = Encoding.Latin1.GetString(content).Split('\n');
+        for (var i = lines.Length - 1; i >= 0; i--)
+        {
+            // "<old> <new> <identity> <time> <zone>\t<message>" (git's reflog format).
+            var line = lines[i];
+            if (line.Length > 82 && line[40] == ' ' && line[81] == ' '
+                && ObjectId.TryParse(line.AsSpan(41, 40), out var newId) && ObjectId.TryParse(line.AsSpan(0, 40), out var oldId))
+            {
+                foreach (var id in (ReadOnlySpan<ObjectId>)[newId, oldId])
+                {
+                    if (!id.IsZero && !values.Contains(id))
+                    {
+                        values.Add(id);
+                    }
+                }
+            }
+        }
+
+        return values;
+    }
+
     private string PathOf(string name) => Path.Combine(_gitDir, name.Replace('/', Path.DirectorySeparatorChar));
 
     /// <summary>Refuses names that could escape the repository or that git itself would refuse.</summary>

@@ -56,24 +56,44 @@ internal sealed class CliMount : IDisposable
         return new CliMount(path, pid.Value, child: null);
     }
 
-    /// <summary>Runs <c>bupfs mount -f</c> as a child of the test and returns once it reports the mount ready.</summary>
-    public static CliMount StartForeground(BupRepository repository)
+    /// <summary>
+    /// Runs <c>bupfs mount -f</c> as a child of the test and returns once the mount is ready. With
+    /// <paramref name="keepLog"/> the child runs without --notify-ready (which silences it once the
+    /// mount is up), so <see cref="ChildOutput"/> holds every warning it logged.
+    /// </summary>
+    public static CliMount StartForeground(BupRepository repository, bool keepLog = false)
     {
         Fuse.RequireDevice();
         string path = MountRoot.NewDirectory("mnt");
-        var start = TestSupport.BupfsProgram.StartInfo("-d", repository.GitDir, "mount", "-f", "--notify-ready", path);
+        string[] arguments = keepLog ? ["-d", repository.GitDir, "mount", "-f", path] : ["-d", repository.GitDir, "mount", "-f", "--notify-ready", path];
+        var start = TestSupport.BupfsProgram.StartInfo(arguments);
 
         start.Environment["TZ"] = "UTC";
         Process child = Process.Start(start) ?? throw new InvalidOperationException("cannot start bupfs mount -f");
         var mount = new CliMount(path, child.Id, child);
-        string? line = child.StandardOutput.ReadLine();
-        if (line != "bupfs-mount-ready")
+        if (!(keepLog ? WaitUntilMounted(child, path) : child.StandardOutput.ReadLine() == "bupfs-mount-ready"))
         {
             mount.Dispose();
-            throw new InvalidOperationException($"bupfs mount -f did not report ready: {line} {mount.ChildOutput}");
+            throw new InvalidOperationException($"bupfs mount -f did not become ready: {mount.ChildOutput}");
         }
 
         return mount;
+    }
+
+    private static bool WaitUntilMounted(Process child, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!BupFs.Linux.MountPointChecks.IsMounted(path))
+        {
+            if (child.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return false;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return true;
     }
 
     /// <summary>Waits for a foreground child to end; its exit code, or null on timeout.</summary>
