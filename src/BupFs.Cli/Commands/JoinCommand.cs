@@ -19,7 +19,16 @@ public static class JoinCommand
             using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20);
             foreach (var spec in specs)
             {
-                ObjectWalker.Join(repo.Objects, RevParse.Resolve(repo, spec), stdout);
+                var id = RevParse.Resolve(repo, spec);
+                try
+                {
+                    ObjectWalker.Join(repo.Objects, id, stdout);
+                }
+                catch (RepositoryException e)
+                {
+                    // The message names the object at fault; the spec says which argument held it.
+                    throw new CliException($"{spec}: {e.Message}");
+                }
             }
 
             return 0;
