@@ -22,7 +22,7 @@ public static class JoinCommand
                 var id = RevParse.Resolve(repo, spec);
                 try
                 {
-                    ObjectWalker.Join(repo.Objects, id, stdout);
+                    ObjectWalker.Join(repo.Objects, id, stdout, NamesChunkedFile(spec));
                 }
                 catch (RepositoryException e)
                 {
@@ -34,6 +34,21 @@ public static class JoinCommand
             return 0;
         });
         return command;
+    }
+
+    // REF:path/name.bup names a chunked file's tree (bup's name mangling), which join then checks
+    // as a chunk tree even when its entries do not look like one.
+    private static bool NamesChunkedFile(string spec)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var name = System.Text.Encoding.UTF8.GetBytes(spec[(colon + 1)..].TrimEnd('/').Split('/')[^1]);
+        BupStore.Hashsplit.NameMangling.Demangle(name, BupStore.Objects.GitFileMode.Tree, out var chunked);
+        return chunked;
     }
 
     private static string[] ReadStdinIds() =>

@@ -16,10 +16,10 @@ public static class ObjectWalker
     private const int Window = 32;
 
     /// <summary>The blob ids under <paramref name="id"/>, in join order.</summary>
-    public static IEnumerable<ObjectId> Blobs(ObjectStore store, ObjectId id) => Pieces(store, id).Select(p => p.Id);
+    public static IEnumerable<ObjectId> Blobs(ObjectStore store, ObjectId id) => Pieces(store, id, false).Select(p => p.Id);
 
     // Each blob, with its place in a chunk tree when it is a chunk (whose length is then checked).
-    private static IEnumerable<Piece> Pieces(ObjectStore store, ObjectId id)
+    private static IEnumerable<Piece> Pieces(ObjectStore store, ObjectId id, bool isChunkedFile)
     {
         var root = store.Read(id);
         if (root.Type == ObjectType.Blob)
@@ -37,7 +37,7 @@ public static class ObjectWalker
 
         // Tree entry modes tell blobs from trees, so blobs are never inflated just to learn their type.
         var stack = new Stack<(ObjectId Id, bool IsTree, bool IsChunked)>();
-        stack.Push((tree, true, false));
+        stack.Push((tree, true, isChunkedFile));
         while (stack.Count > 0)
         {
             var (current, isTree, isChunked) = stack.Pop();
@@ -77,12 +77,19 @@ public static class ObjectWalker
         && entries.All(e => e.Name.Length <= 16 && e.Name.AsSpan().IndexOfAnyExcept("0123456789abcdef"u8) < 0);
 
     /// <summary>Writes the content under <paramref name="id"/> to <paramref name="output"/>; returns the byte count.</summary>
+    /// <param name="store">The objects.</param>
+    /// <param name="id">A blob, tree or commit.</param>
+    /// <param name="output">Where the content goes.</param>
+    /// <param name="isChunkedFile">
+    /// The caller knows <paramref name="id"/> is a chunked file's tree (a <c>name.bup</c> entry), so
+    /// it is read as one, whatever its entries look like.
+    /// </param>
     /// <exception cref="CorruptObjectException">A damaged object, or a chunk tree that is not one.</exception>
-    public static long Join(ObjectStore store, ObjectId id, Stream output)
+    public static long Join(ObjectStore store, ObjectId id, Stream output, bool isChunkedFile = false)
     {
         var pending = new Queue<(Piece Piece, Task<byte[]> Data)>();
         long total = 0;
-        foreach (var piece in Pieces(store, id))
+        foreach (var piece in Pieces(store, id, isChunkedFile))
         {
             var blob = piece.Id;
             pending.Enqueue((piece, Task.Run(() => store.Read(blob, ObjectType.Blob))));
