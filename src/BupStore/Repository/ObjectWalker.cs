@@ -89,10 +89,15 @@ public static class ObjectWalker
     {
         var pending = new Queue<(Piece Piece, Task<byte[]> Data)>();
         long total = 0;
+        Task<byte[]>? previous = null;
+        var previousId = default(ObjectId);
         foreach (var piece in Pieces(store, id, isChunkedFile))
         {
+            // A run of zeros is one chunk many times over: read, inflate and verify it once per run.
             var blob = piece.Id;
-            pending.Enqueue((piece, Task.Run(() => store.Read(blob, ObjectType.Blob))));
+            previous = previous is not null && blob == previousId ? previous : Task.Run(() => store.Read(blob, ObjectType.Blob));
+            previousId = blob;
+            pending.Enqueue((piece, previous));
             if (pending.Count >= Window)
             {
                 total += Drain(pending, output);

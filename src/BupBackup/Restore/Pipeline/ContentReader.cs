@@ -53,9 +53,13 @@ internal sealed class ContentReader
     private void ReadTree(ObjectId id, byte[] body, Action<byte[]> onBlob)
     {
         var top = ChunkTree.From(id, TreeCodec.Parse(body, $"tree {id}"));
+        (ObjectId Id, byte[] Data) last = default;
         foreach (var chunk in ChunkTreeWalker.Chunks(top, sub => ChunkTree.From(sub, _store.ReadTree(sub))))
         {
-            var data = _store.Read(chunk.Id, ObjectType.Blob);
+            // A run of zeros is one chunk many times over: read, inflate and verify it once per run
+            // (2,781 times one 32 KiB chunk in the benchmark's 400 MB file).
+            var data = chunk.Id == last.Id && last.Data is not null ? last.Data : _store.Read(chunk.Id, ObjectType.Blob);
+            last = (chunk.Id, data);
             chunk.CheckLength(data.Length);
             onBlob(data);
         }
