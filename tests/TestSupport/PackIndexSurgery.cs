@@ -27,14 +27,22 @@ public static class PackIndexSurgery
 
         var count = (int)BinaryPrimitives.ReadUInt32BigEndian(idx.AsSpan(HeaderBytes + FanoutBytes - 4));
         var offsets = HeaderBytes + FanoutBytes + (count * (IdBytes + 4));
-        var a = offsets + (4 * IndexOf(idx, count, first));
-        var b = offsets + (4 * IndexOf(idx, count, second));
+        var a = offsets + (4 * Required(IndexOf(idx, count, first), first));
+        var b = offsets + (4 * Required(IndexOf(idx, count, second), second));
         Span<byte> saved = stackalloc byte[4];
         idx.AsSpan(a, 4).CopyTo(saved);
         idx.AsSpan(b, 4).CopyTo(idx.AsSpan(a, 4));
         saved.CopyTo(idx.AsSpan(b, 4));
         SHA1.HashData(idx.AsSpan(0, idx.Length - IdBytes), idx.AsSpan(idx.Length - IdBytes));
         File.WriteAllBytes(idxPath, idx);
+    }
+
+    /// <summary>True when v2 idx file <paramref name="idxPath"/> lists object <paramref name="hexId"/>.</summary>
+    public static bool Holds(string idxPath, string hexId)
+    {
+        var idx = File.ReadAllBytes(idxPath);
+        var count = (int)BinaryPrimitives.ReadUInt32BigEndian(idx.AsSpan(HeaderBytes + FanoutBytes - 4));
+        return IndexOf(idx, count, hexId) >= 0;
     }
 
     private static int IndexOf(byte[] idx, int count, string hexId)
@@ -48,6 +56,9 @@ public static class PackIndexSurgery
             }
         }
 
-        throw new InvalidOperationException($"{hexId} is not in the index");
+        return -1;
     }
+
+    private static int Required(int index, string hexId) =>
+        index >= 0 ? index : throw new InvalidOperationException($"{hexId} is not in the index");
 }
