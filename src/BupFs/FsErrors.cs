@@ -26,7 +26,7 @@ public static class FsErrors
             FsException fs => fs,
             ObjectNotFoundException e => new FsException(FsError.Io, $"missing object {e.Id}: {e.Message}", e),
             WrongObjectTypeException e => new FsException(FsError.Io, $"object {e.Id} has the wrong type: {e.Message}", e),
-            CorruptObjectException e => new FsException(FsError.Io, $"corrupt object or file {e.Where}: {e.Message}", e),
+            CorruptObjectException e => new FsException(FsError.Io, e.Message, e), // it starts with the file or object at fault
             RepositoryException e => new FsException(FsError.Io, e.Message, e),
             UnauthorizedAccessException e => new FsException(FsError.AccessDenied, e.Message, e),
             IOException or InvalidDataException => new FsException(FsError.Io, exception.Message, exception),

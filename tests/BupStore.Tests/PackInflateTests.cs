@@ -41,26 +41,32 @@ public sealed class PackInflateTests : IDisposable
         return new ObjectStore(_dir);
     }
 
+    // An id no content has: for entries whose bytes must fail before anything is hashed.
     private static ObjectId Id(int n) => ObjectId.Parse(n.ToString("x40"));
+
+    private static ObjectId Blob(byte[] content) => ObjectHasher.Compute(ObjectType.Blob, content);
 
     [Fact]
     public void CompressedStoredEmptyAndPaddedStreamsReadBack()
     {
         var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i}\n")));
+        var text2 = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 3000).Select(i => $"row {i}\n")));
         var random = new byte[200_000];
         new Random(5).NextBytes(random);
+        var random2 = new byte[200_000];
+        new Random(6).NextBytes(random2);
         using var store = WritePack(
-            (Id(1), text.Length, ZlibStreams.Deflate(text)),
-            (Id(2), random.Length, ZlibStreams.Stored(random)),
-            (Id(3), 0, ZlibStreams.Stored([])),
-            (Id(4), text.Length, Padded(text)),
-            (Id(5), random.Length, ZlibStreams.Deflate(random, CompressionLevel.SmallestSize)));
+            (Blob(text), text.Length, ZlibStreams.Deflate(text)),
+            (Blob(random), random.Length, ZlibStreams.Stored(random)),
+            (Blob([]), 0, ZlibStreams.Stored([])),
+            (Blob(text2), text2.Length, Padded(text2)),
+            (Blob(random2), random2.Length, ZlibStreams.Deflate(random2, CompressionLevel.SmallestSize)));
 
-        Assert.Equal(text, store.Read(Id(1)).Data);
-        Assert.Equal(random, store.Read(Id(2)).Data);
-        Assert.Empty(store.Read(Id(3)).Data);
-        Assert.Equal(text, store.Read(Id(4)).Data);
-        Assert.Equal(random, store.Read(Id(5)).Data);
+        Assert.Equal(text, store.Read(Blob(text)).Data);
+        Assert.Equal(random, store.Read(Blob(random)).Data);
+        Assert.Empty(store.Read(Blob([])).Data);
+        Assert.Equal(text2, store.Read(Blob(text2)).Data);
+        Assert.Equal(random2, store.Read(Blob(random2)).Data);
     }
 
     [Theory]
@@ -69,12 +75,12 @@ public sealed class PackInflateTests : IDisposable
     public void SizeThatDisagreesWithTheStreamIsCorrupt(int delta, string reason)
     {
         var data = Encoding.ASCII.GetBytes(new string('a', 5000) + "end");
-        using var store = WritePack((Id(1), data.Length + delta, ZlibStreams.Deflate(data)), (Id(2), data.Length, ZlibStreams.Deflate(data)));
+        using var store = WritePack((Id(1), data.Length + delta, ZlibStreams.Deflate(data)), (Blob(data), data.Length, ZlibStreams.Deflate(data)));
 
         var e = Assert.Throws<CorruptObjectException>(() => store.Read(Id(1)));
         Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
-        Assert.Equal(data, store.Read(Id(2)).Data);
+        Assert.Equal(data, store.Read(Blob(data)).Data);
     }
 
     [Fact]
@@ -107,20 +113,21 @@ public sealed class PackInflateTests : IDisposable
         var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 500).Select(i => $"entry {i}\n")));
         var random = new byte[40_000];
         new Random(3).NextBytes(random);
-        using var store = WritePack((Id(1), text.Length, ZlibStreams.Deflate(text)), (Id(2), random.Length, ZlibStreams.Stored(random)), (Id(3), text.Length, Padded(text)));
+        var padded = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 500).Select(i => $"item {i}\n")));
+        using var store = WritePack((Blob(text), text.Length, ZlibStreams.Deflate(text)), (Blob(random), random.Length, ZlibStreams.Stored(random)), (Blob(padded), padded.Length, Padded(padded)));
 
         var buffer = new byte[text.Length];
-        Assert.True(store.TryReadBlobInto(Id(1), buffer));
+        Assert.True(store.TryReadBlobInto(Blob(text), buffer));
         Assert.Equal(text, buffer);
         var whole = new byte[random.Length];
-        Assert.True(store.TryReadBlobInto(Id(2), whole));
+        Assert.True(store.TryReadBlobInto(Blob(random), whole));
         Assert.Equal(random, whole);
 
-        Assert.False(store.TryReadBlobInto(Id(1), new byte[text.Length + 1]));
-        Assert.False(store.TryReadBlobInto(Id(1), new byte[text.Length - 1]));
+        Assert.False(store.TryReadBlobInto(Blob(text), new byte[text.Length + 1]));
+        Assert.False(store.TryReadBlobInto(Blob(text), new byte[text.Length - 1]));
         Assert.False(store.TryReadBlobInto(Id(99), new byte[10]));
-        Assert.False(store.TryReadBlobInto(Id(3), new byte[text.Length])); // needs the streaming path
-        Assert.Equal(text, store.Read(Id(3)).Data);
+        Assert.False(store.TryReadBlobInto(Blob(padded), new byte[padded.Length])); // needs the streaming path
+        Assert.Equal(padded, store.Read(Blob(padded)).Data);
     }
 
     [Fact]
@@ -133,5 +140,21 @@ public sealed class PackInflateTests : IDisposable
 
         var e = Assert.Throws<CorruptObjectException>(() => store.TryReadBlobInto(Id(1), new byte[data.Length]));
         Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ContentThatHashesToAnotherIdIsCorruptOnEveryPath()
+    {
+        // What an idx pointing an id at another object's offset amounts to: a sound entry, wrong id.
+        var data = Encoding.ASCII.GetBytes("the bytes of some other object");
+        var padded = Encoding.ASCII.GetBytes("other bytes again, long enough to pad");
+        using var store = WritePack((Id(7), data.Length, ZlibStreams.Deflate(data)), (Id(8), padded.Length, Padded(padded)));
+
+        foreach (var read in (Action[])[() => store.Read(Id(7)), () => store.TryReadBlobInto(Id(7), new byte[data.Length]), () => store.Read(Id(8))])
+        {
+            var e = Assert.Throws<CorruptObjectException>(read);
+            Assert.Contains(".pack", e.Message, StringComparison.Ordinal);
+            Assert.Matches($"object ({Id(7)}|{Id(8)}) at [0-9]+: content hashes to ({Blob(data)}|{Blob(padded)})", e.Message);
+        }
     }
 }

@@ -104,7 +104,16 @@ public static class CatFileCommand
         }
 
         using var content = fs.OpenRead(node.Inode);
-        content.CopyTo(stdout, CopyBufferSize);
+        try
+        {
+            content.CopyTo(stdout, CopyBufferSize);
+        }
+        catch (FsException e) when (e.Error == FsError.Io)
+        {
+            // The object's own message names it; the path is what the user asked for.
+            throw new CliException($"{path}: {e.Message}");
+        }
+
         return 0;
     }
 

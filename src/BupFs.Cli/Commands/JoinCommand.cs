@@ -19,12 +19,36 @@ public static class JoinCommand
             using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20);
             foreach (var spec in specs)
             {
-                ObjectWalker.Join(repo.Objects, RevParse.Resolve(repo, spec), stdout);
+                var id = RevParse.Resolve(repo, spec);
+                try
+                {
+                    ObjectWalker.Join(repo.Objects, id, stdout, NamesChunkedFile(spec));
+                }
+                catch (RepositoryException e)
+                {
+                    // The message names the object at fault; the spec says which argument held it.
+                    throw new CliException($"{spec}: {e.Message}");
+                }
             }
 
             return 0;
         });
         return command;
+    }
+
+    // REF:path/name.bup names a chunked file's tree (bup's name mangling), which join then checks
+    // as a chunk tree even when its entries do not look like one.
+    private static bool NamesChunkedFile(string spec)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var name = System.Text.Encoding.UTF8.GetBytes(spec[(colon + 1)..].TrimEnd('/').Split('/')[^1]);
+        BupStore.Hashsplit.NameMangling.Demangle(name, BupStore.Objects.GitFileMode.Tree, out var chunked);
+        return chunked;
     }
 
     private static string[] ReadStdinIds() =>

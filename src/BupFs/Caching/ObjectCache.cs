@@ -101,7 +101,7 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
     public ChunkTree GetChunkTree(ObjectId id) =>
         GetOrAdd(
             new CacheKey(CacheKind.ChunkTree, id),
-            static (store, key) => ChunkTree.From(store.ReadTree(key.Id), $"tree {key.Id}"),
+            static (store, key) => ChunkTree.From(key.Id, store.ReadTree(key.Id)),
             static tree => tree.Ids.Length * 40L);
 
     /// <summary>The parsed commit <paramref name="id"/>.</summary>

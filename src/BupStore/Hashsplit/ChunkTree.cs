@@ -1,4 +1,3 @@
-using System.Globalization;
 using BupStore.Formats;
 using BupStore.Objects;
 
@@ -6,17 +5,28 @@ namespace BupStore.Hashsplit;
 
 /// <summary>
 /// One level of a chunked file: each entry's start offset (its hex name) and object, validated so a
-/// reader can binary-search it (docs/formats/hashsplit.md, "Names of chunk-tree entries" and "Reading back and seeking"). The first entry starts at 0 and offsets
-/// strictly increase.
+/// reader can binary-search it (docs/formats/hashsplit.md, "Names of chunk-tree entries" and "Reading back and seeking"). This is the one definition of a valid
+/// chunk tree every reader shares (the mount and cat-file through <see cref="ChunkedFileReader"/>,
+/// restore and join through <see cref="ChunkTreeWalker"/>): entries are chunk blobs (mode 100644) or
+/// subtrees (40000), as bup's hashsplit writes them (bup's own reader asserts that the object type
+/// agrees with the mode); names are lowercase hex offsets, the first 0, strictly increasing; and,
+/// checked as a reader descends, every entry spans exactly the bytes from its offset to the next
+/// entry's (or to the end its parent gives the tree).
 /// </summary>
 public sealed class ChunkTree
 {
-    private ChunkTree(long[] offsets, ObjectId[] ids, bool[] isTree)
+    private const int MaxNameLength = 16;
+
+    private ChunkTree(ObjectId id, long[] offsets, ObjectId[] ids, bool[] isTree)
     {
+        Id = id;
         Offsets = offsets;
         Ids = ids;
         IsTree = isTree;
     }
+
+    /// <summary>The tree's own id (named in errors).</summary>
+    public ObjectId Id { get; }
 
     /// <summary>Start offset of each entry relative to this tree.</summary>
     public long[] Offsets { get; }
@@ -27,9 +37,13 @@ public sealed class ChunkTree
     /// <summary>Whether each entry is a subtree (else a chunk blob).</summary>
     public bool[] IsTree { get; }
 
-    /// <summary>Builds the view of a parsed tree; <paramref name="where"/> names it in errors.</summary>
-    public static ChunkTree From(IReadOnlyList<TreeEntry> entries, string where)
+    /// <summary>"chunk tree ID": how errors name it.</summary>
+    public string Where => $"chunk tree {Id}";
+
+    /// <summary>Builds the view of parsed tree <paramref name="id"/>; throws <see cref="CorruptObjectException"/> when it is no chunk tree.</summary>
+    public static ChunkTree From(ObjectId id, IReadOnlyList<TreeEntry> entries)
     {
+        var where = $"chunk tree {id}";
         var n = entries.Count;
         var offsets = new long[n];
         var ids = new ObjectId[n];
@@ -37,15 +51,14 @@ public sealed class ChunkTree
         for (var i = 0; i < n; i++)
         {
             var e = entries[i];
-            if (e.Name.Length > 16 || !long.TryParse(System.Text.Encoding.ASCII.GetString(e.Name), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var ofs)
-                || ofs < 0 || (i == 0 ? ofs != 0 : ofs <= offsets[i - 1]))
+            if (!TryParseOffset(e.Name, out var ofs) || (i == 0 ? ofs != 0 : ofs <= offsets[i - 1]))
             {
-                throw new CorruptObjectException(where, $"chunk entry '{e.DisplayName}' is not an increasing hex offset");
+                throw new CorruptObjectException(where, $"entry '{e.DisplayName}' is not the running hex offset (names must start at 0 and increase)");
             }
 
-            if (e.Mode is not (GitFileMode.Tree or GitFileMode.Regular or GitFileMode.Executable))
+            if (e.Mode is not (GitFileMode.Tree or GitFileMode.Regular))
             {
-                throw new CorruptObjectException(where, $"chunk entry '{e.DisplayName}' has mode {e.Mode}");
+                throw new CorruptObjectException(where, $"entry '{e.DisplayName}' has mode {Convert.ToString((int)e.Mode, 8)}, not a chunk (100644) or subtree (40000)");
             }
 
             offsets[i] = ofs;
@@ -53,7 +66,33 @@ public sealed class ChunkTree
             isTree[i] = e.IsTree;
         }
 
-        return new ChunkTree(offsets, ids, isTree);
+        return new ChunkTree(id, offsets, ids, isTree);
+    }
+
+    // bup names entries '%0*x': lowercase hex digits only (Python's int(name, 16) would also take
+    // "0x", signs, blanks and underscores, which no bup ever wrote).
+    private static bool TryParseOffset(ReadOnlySpan<byte> name, out long offset)
+    {
+        offset = 0;
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return false;
+        }
+
+        ulong value = 0;
+        foreach (var c in name)
+        {
+            var digit = c is >= (byte)'0' and <= (byte)'9' ? c - '0' : c is >= (byte)'a' and <= (byte)'f' ? c - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | (uint)digit;
+        }
+
+        offset = (long)value;
+        return value <= long.MaxValue;
     }
 
     /// <summary>Index of the entry that holds <paramref name="offset"/> (the last one starting at or before it).</summary>
@@ -61,5 +100,46 @@ public sealed class ChunkTree
     {
         var i = Array.BinarySearch(Offsets, offset);
         return i >= 0 ? i : ~i - 1;
+    }
+
+    /// <summary>
+    /// The bytes entry <paramref name="i"/> must span: up to the next entry's offset, or for the last
+    /// entry up to <paramref name="extent"/> (the tree's own span); -1 when that is unknown (the
+    /// file's rightmost path, whose end the last chunk itself decides).
+    /// </summary>
+    public long EntrySpan(int i, long extent) =>
+        i + 1 < Offsets.Length ? Offsets[i + 1] - Offsets[i] : extent < 0 ? -1 : extent - Offsets[i];
+
+    /// <summary>
+    /// Checks this tree as the subtree that must span <paramref name="extent"/> bytes (-1: unknown)
+    /// at nesting <paramref name="depth"/>: below the top it holds something, and its last entry
+    /// starts inside the span. Every reader calls this as it descends.
+    /// </summary>
+    public void CheckSpan(long extent, int depth)
+    {
+        if (depth >= ChunkedFileReader.MaxDepth)
+        {
+            throw new CorruptObjectException(Where, "chunk trees nested too deep");
+        }
+
+        if (depth > 0 && Offsets.Length == 0)
+        {
+            throw new CorruptObjectException(Where, "empty chunk tree inside a file");
+        }
+
+        if (extent >= 0 && Offsets.Length > 0 && Offsets[^1] >= extent)
+        {
+            throw new CorruptObjectException(Where, $"last entry starts at {Offsets[^1]:x}, past the {extent} bytes its parent gives this tree");
+        }
+    }
+
+    /// <summary>Throws unless chunk <paramref name="i"/>, <paramref name="actual"/> bytes long, spans what the offsets say.</summary>
+    public void CheckChunkLength(int i, long extent, long actual)
+    {
+        var span = EntrySpan(i, extent);
+        if (span >= 0 && actual != span)
+        {
+            throw new CorruptObjectException(Where, $"chunk {Ids[i]} at {Offsets[i]:x} holds {actual} bytes where the offsets give it {span}");
+        }
     }
 }

@@ -11,7 +11,9 @@ namespace BupStore.Hashsplit;
 /// <remarks>Thread-safe when the source is; the only state kept between reads is an immutable hint.</remarks>
 public sealed class ChunkedFileReader
 {
-    private const int MaxDepth = 32;
+    /// <summary>How deep chunk trees may nest: real ones are a few levels; deeper ones are hostile.</summary>
+    public const int MaxDepth = 32;
+
     private readonly IChunkSource _source;
     private readonly ObjectId _top;
     private readonly bool _topIsTree;
@@ -47,7 +49,7 @@ public sealed class ChunkedFileReader
         var isTree = _topIsTree;
         for (var depth = 0; isTree; depth++)
         {
-            var tree = Descend(id, depth);
+            var tree = Descend(id, -1, depth);
             if (tree.Ids.Length == 0)
             {
                 return size;
@@ -72,7 +74,7 @@ public sealed class ChunkedFileReader
         while (done < buffer.Length)
         {
             var pos = offset + done;
-            if (!TryLocate(pos, out var blob, out var blobStart, out var blobEnd))
+            if (!TryLocate(pos, out var blob, out var blobStart, out var blobEnd, out var leaf))
             {
                 break;
             }
@@ -85,7 +87,14 @@ public sealed class ChunkedFileReader
                 continue;
             }
 
-            var n = CopyPart(_source.GetBlob(blob), pos - blobStart, buffer[done..]);
+            var data = _source.GetBlob(blob);
+            if (blobEnd != long.MaxValue && data.Length != blobEnd - blobStart)
+            {
+                // A chunk that is not the length its offsets give would shift every later byte.
+                leaf!.Tree.CheckChunkLength(leaf.Tree.Find(blobStart - leaf.Start), leaf.End == long.MaxValue ? -1 : leaf.End - leaf.Start, data.Length);
+            }
+
+            var n = CopyPart(data, pos - blobStart, buffer[done..]);
             if (n == 0)
             {
                 break;
@@ -114,7 +123,11 @@ public sealed class ChunkedFileReader
     /// Finds the chunk blob holding <paramref name="pos"/>, the file offset where it starts, and where
     /// the next chunk starts (<see cref="long.MaxValue"/> for the file's last chunk).
     /// </summary>
-    public bool TryLocate(long pos, out ObjectId blob, out long blobStart, out long blobEnd)
+    public bool TryLocate(long pos, out ObjectId blob, out long blobStart, out long blobEnd) =>
+        TryLocate(pos, out blob, out blobStart, out blobEnd, out _);
+
+    // As above, plus the bottom-level tree holding the chunk (null when the file is one blob).
+    private bool TryLocate(long pos, out ObjectId blob, out long blobStart, out long blobEnd, out Leaf? holder)
     {
         // Sequential reads stay in one bottom-level tree for many chunks in a row: look there first
         // instead of descending from the top through the cache at every chunk.
@@ -126,18 +139,20 @@ public sealed class ChunkedFileReader
                 blob = leaf.Tree.Ids[i];
                 blobStart = leaf.Start + leaf.Tree.Offsets[i];
                 blobEnd = i + 1 < leaf.Tree.Offsets.Length ? leaf.Start + leaf.Tree.Offsets[i + 1] : leaf.End;
+                holder = leaf;
                 return true;
             }
         }
 
-        return LocateFromTop(pos, out blob, out blobStart, out blobEnd);
+        return LocateFromTop(pos, out blob, out blobStart, out blobEnd, out holder);
     }
 
-    private bool LocateFromTop(long pos, out ObjectId blob, out long blobStart, out long blobEnd)
+    private bool LocateFromTop(long pos, out ObjectId blob, out long blobStart, out long blobEnd, out Leaf? holder)
     {
         blob = _top;
         blobStart = 0;
         blobEnd = long.MaxValue;
+        holder = null;
         if (pos < 0 || !_topIsTree)
         {
             return pos >= 0;
@@ -147,7 +162,7 @@ public sealed class ChunkedFileReader
         var leafEnd = long.MaxValue;
         for (var depth = 0; ; depth++)
         {
-            var tree = Descend(blob, depth);
+            var tree = Descend(blob, leafEnd == long.MaxValue ? -1 : leafEnd - blobStart, depth);
             var i = tree.Find(pos - blobStart);
             if (i < 0)
             {
@@ -161,7 +176,8 @@ public sealed class ChunkedFileReader
             if (!tree.IsTree[i])
             {
                 blobEnd = entryEnd;
-                Volatile.Write(ref _lastLeaf, new Leaf(tree, start, leafEnd));
+                holder = new Leaf(tree, start, leafEnd);
+                Volatile.Write(ref _lastLeaf, holder);
                 return true;
             }
 
@@ -169,8 +185,18 @@ public sealed class ChunkedFileReader
         }
     }
 
-    private ChunkTree Descend(ObjectId id, int depth) =>
-        depth < MaxDepth ? _source.GetChunkTree(id) : throw new CorruptObjectException($"tree {_top}", "chunk trees nested too deep");
+    // The tree `id` that must span `extent` bytes (-1: unknown), checked as every reader checks it.
+    private ChunkTree Descend(ObjectId id, long extent, int depth)
+    {
+        if (depth >= MaxDepth)
+        {
+            throw new CorruptObjectException($"chunk tree {_top}", "chunk trees nested too deep");
+        }
+
+        var tree = _source.GetChunkTree(id);
+        tree.CheckSpan(extent, depth);
+        return tree;
+    }
 
     /// <summary>A bottom-level tree and the file range [Start, End) it covers.</summary>
     private sealed record Leaf(ChunkTree Tree, long Start, long End);

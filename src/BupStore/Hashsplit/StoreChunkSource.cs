@@ -15,7 +15,7 @@ public sealed class StoreChunkSource : IChunkSource
     }
 
     /// <inheritdoc/>
-    public ChunkTree GetChunkTree(ObjectId id) => ChunkTree.From(_store.ReadTree(id), $"tree {id}");
+    public ChunkTree GetChunkTree(ObjectId id) => ChunkTree.From(id, _store.ReadTree(id));
 
     /// <inheritdoc/>
     public byte[] GetBlob(ObjectId id) => _store.Read(id, ObjectType.Blob);

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace BupStore.Objects;
 
@@ -44,9 +43,9 @@ public static class ObjectHasher
         var name = ObjectTypes.Name(type);
         name.CopyTo(destination);
         destination[name.Length] = (byte)' ';
-        var digits = Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        digits.CopyTo(destination[(name.Length + 1)..]);
-        destination[name.Length + 1 + digits.Length] = 0;
-        return name.Length + digits.Length + 2;
+        // Formatted in place: every object read is hashed, so no string or array per call.
+        size.TryFormat(destination[(name.Length + 1)..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        destination[name.Length + 1 + digits] = 0;
+        return name.Length + digits + 2;
     }
 }

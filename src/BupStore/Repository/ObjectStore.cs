@@ -77,6 +77,7 @@ public sealed class ObjectStore : IDisposable
 
         if (LooseObject.TryRead(_objectsDir, id, out var type, out var data))
         {
+            Verify(type, data, id, LooseObject.PathFor(_objectsDir, id), -1);
             obj = new GitObject(type, data);
             return true;
         }
@@ -96,16 +97,40 @@ public sealed class ObjectStore : IDisposable
     /// stored whole in a pack with exactly that size. False otherwise (absent, loose, deltified, of
     /// another type or size): the caller then reads it the general way, which reports what is wrong.
     /// </summary>
+    /// <exception cref="CorruptObjectException">The bytes found do not hash to <paramref name="id"/>
+    /// (the destination then holds them, and the caller must not pass them on).</exception>
     public bool TryReadBlobInto(ObjectId id, Span<byte> destination)
     {
         try
         {
-            return _packs.TryLocate(id, out var pack, out var offset, expectPresent: true)
-                && pack.Pack.TryInflateBlobInto(offset, destination);
+            if (!_packs.TryLocate(id, out var pack, out var offset, expectPresent: true)
+                || !pack.Pack.TryInflateBlobInto(offset, destination))
+            {
+                return false;
+            }
+
+            // Hashed here, on the thread that inflated it, while the chunk is still in its cache.
+            Verify(ObjectType.Blob, destination, id, pack.Pack.Path, offset);
+            return true;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return false; // a repack removed the pack: the general path refreshes the view
+        }
+    }
+
+    /// <summary>
+    /// Throws unless (<paramref name="type"/>, <paramref name="data"/>) hashes to <paramref name="id"/>:
+    /// an idx entry pointing at another object's offset, a damaged midx or a loose file under the
+    /// wrong name would otherwise hand out another object's bytes as if they were this one's.
+    /// </summary>
+    private static void Verify(ObjectType type, ReadOnlySpan<byte> data, ObjectId id, string where, long offset)
+    {
+        var actual = ObjectHasher.Compute(type, data);
+        if (actual != id)
+        {
+            var at = offset >= 0 ? $" at {offset}" : "";
+            throw new CorruptObjectException(where, $"object {id}{at}: content hashes to {actual}");
         }
     }
 
@@ -159,9 +184,17 @@ public sealed class ObjectStore : IDisposable
 
     /// <summary>
     /// Resolves the entry at <paramref name="offset"/> of <paramref name="pack"/> into its final object,
-    /// following delta chains (REF_DELTA bases from any pack). <paramref name="id"/> names it in errors.
+    /// following delta chains (REF_DELTA bases from any pack), and checks that it is object
+    /// <paramref name="id"/>: content that hashes to another id throws <see cref="CorruptObjectException"/>.
     /// </summary>
     public GitObject ReadEntry(PackFile pack, long offset, ObjectId id, bool pinned = false)
+    {
+        var obj = ResolveEntry(pack, offset, id, pinned);
+        Verify(obj.Type, obj.Data, id, pack.Path, offset);
+        return obj;
+    }
+
+    private GitObject ResolveEntry(PackFile pack, long offset, ObjectId id, bool pinned)
     {
         var header = pack.ReadHeader(offset);
         if (header.Type is not (ObjectType.OfsDelta or ObjectType.RefDelta))

@@ -11,14 +11,11 @@ namespace BupBackup.Restore.Pipeline;
 
 /// <summary>
 /// Reads a regular file's content straight from the object store, in file order: the blob itself,
-/// or the blobs of its chunk tree (docs/formats/hashsplit.md, "Reading back and seeking"), each tree validated as the view validates it.
+/// or the blobs of its chunk tree (docs/formats/hashsplit.md, "Reading back and seeking"), each tree and chunk validated as the view validates them.
 /// </summary>
 /// <remarks>Stateless apart from the store; thread-safe.</remarks>
 internal sealed class ContentReader
 {
-    // As ChunkedFileReader: real chunk trees are a few levels deep; deeper ones are hostile.
-    private const int MaxDepth = 32;
-
     private readonly ObjectStore _store;
 
     public ContentReader(ObjectStore store) => _store = store;
@@ -36,7 +33,7 @@ internal sealed class ContentReader
 
     /// <summary>Hands every blob of chunk tree <paramref name="id"/> (body <paramref name="body"/>) to <paramref name="onBlob"/>, in order.</summary>
     /// <exception cref="IOException">A missing or damaged object below it.</exception>
-    public void ReadChunks(ObjectId id, byte[] body, Action<byte[]> onBlob) => ReadTree(id, body, onBlob, 0);
+    public void ReadChunks(ObjectId id, byte[] body, Action<byte[]> onBlob) => ReadTree(id, body, onBlob);
 
     /// <summary>Hands the whole content of the file whose object is <paramref name="id"/> to <paramref name="onBlob"/>, blob by blob.</summary>
     public void Read(ObjectId id, Action<byte[]> onBlob)
@@ -51,25 +48,20 @@ internal sealed class ContentReader
         ReadChunks(id, top.Data, onBlob);
     }
 
-    private void ReadTree(ObjectId id, byte[] body, Action<byte[]> onBlob, int depth)
+    // The walk and its checks are the ones join shares (ChunkTreeWalker); the view's random-access
+    // reader applies the same ChunkTree checks, so every reader refuses the same damaged trees.
+    private void ReadTree(ObjectId id, byte[] body, Action<byte[]> onBlob)
     {
-        var where = $"tree {id}";
-        if (depth >= MaxDepth)
+        var top = ChunkTree.From(id, TreeCodec.Parse(body, $"tree {id}"));
+        (ObjectId Id, byte[] Data) last = default;
+        foreach (var chunk in ChunkTreeWalker.Chunks(top, sub => ChunkTree.From(sub, _store.ReadTree(sub))))
         {
-            throw new CorruptObjectException(where, "chunk trees nested too deep");
-        }
-
-        var tree = ChunkTree.From(TreeCodec.Parse(body, where), where);
-        for (var i = 0; i < tree.Ids.Length; i++)
-        {
-            if (tree.IsTree[i])
-            {
-                ReadTree(tree.Ids[i], _store.Read(tree.Ids[i], ObjectType.Tree), onBlob, depth + 1);
-            }
-            else
-            {
-                onBlob(_store.Read(tree.Ids[i], ObjectType.Blob));
-            }
+            // A run of zeros is one chunk many times over: read, inflate and verify it once per run
+            // (2,781 times one 32 KiB chunk in the benchmark's 400 MB file).
+            var data = chunk.Id == last.Id && last.Data is not null ? last.Data : _store.Read(chunk.Id, ObjectType.Blob);
+            last = (chunk.Id, data);
+            chunk.CheckLength(data.Length);
+            onBlob(data);
         }
     }
 }
