@@ -45,6 +45,17 @@ public static class GlobalOptions
         throw new CliException($"{path} is not a repository", NotARepository);
     }
 
+    /// <summary>
+    /// Opens the repository for a command that writes to it, first removing the temporaries a
+    /// killed bupfs left there (<see cref="StaleTemporaries"/>).
+    /// </summary>
+    public static Repository OpenRepoForWriting(ParseResult result)
+    {
+        var repo = OpenRepo(result);
+        StaleTemporaries.Remove(repo.GitDir);
+        return repo;
+    }
+
     /// <summary>bup's exit status for a repository that does not exist.</summary>
     public const int MissingRepository = 15;
 

@@ -71,6 +71,7 @@ public static class IndexCommand
 
         if (updating)
         {
+            BupStore.Repository.StaleTemporaries.Remove(gitDir); // an index run killed before it replaced the index
             warnings += RunUpdate(r, gitDir, indexPath, paths);
         }
 

@@ -45,7 +45,7 @@ public static class SaveCommand
     {
         var name = r.GetValue(Name);
         Validate(r, name);
-        using var repo = GlobalOptions.OpenRepo(r);
+        using var repo = GlobalOptions.OpenRepoForWriting(r);
         var refName = name is null ? null : "refs/heads/" + name;
         var parent = refName is not null && repo.Refs.TryRead(refName, out var old) ? old : ObjectId.Zero;
         using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress) });

@@ -54,7 +54,7 @@ public static class SplitCommand
         var name = r.GetValue(Name);
         Validate(r, name);
         var writing = !r.GetValue(Noop) && !r.GetValue(Copy);
-        using var repo = writing || r.GetValue(GitIds) ? GlobalOptions.OpenRepo(r) : null;
+        using var repo = writing ? GlobalOptions.OpenRepoForWriting(r) : r.GetValue(GitIds) ? GlobalOptions.OpenRepo(r) : null;
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         return writing ? SplitAndStore(r, repo!, name, stdout) : SplitWithoutStoring(r, repo, stdout);
     }
