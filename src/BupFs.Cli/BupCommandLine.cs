@@ -13,12 +13,18 @@ public static class BupCommandLine
     public static int Run(string[] args)
     {
         var root = Build();
-        var result = root.Parse(args);
+        var result = root.Parse(BupOptionSyntax.ExpandDigits(args));
+        var command = result.CommandResult.Command;
+        var name = command == root ? "bupfs" : $"bupfs {command.Name}";
         if (result.Errors.Count > 0)
         {
-            var command = result.CommandResult.Command;
-            var name = command == root ? "bupfs" : $"bupfs {command.Name}";
-            Console.Error.WriteLine($"{name}: {result.Errors[0].Message} (see '{name} --help')");
+            Console.Error.WriteLine($"{name}: {OptionChecks.Plain(result.Errors[0])} (see '{name} --help')");
+            return 2;
+        }
+
+        if (BupOptionSyntax.UnknownOption(result) is { } unknown)
+        {
+            Console.Error.WriteLine($"{name}: option {unknown} not recognized (see '{name} --help')");
             return 2;
         }
 

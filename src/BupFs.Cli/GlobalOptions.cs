@@ -22,6 +22,43 @@ public static class GlobalOptions
     /// <summary>The repository path the user asked for.</summary>
     public static string RepoPath(ParseResult result) => Repository.ResolvePath(result.GetValue(RepoDir));
 
-    /// <summary>Opens the repository the user asked for.</summary>
-    public static Repository OpenRepo(ParseResult result) => Repository.Open(RepoPath(result));
+    /// <summary>Opens the repository the user asked for (after <see cref="CheckRepo"/>).</summary>
+    public static Repository OpenRepo(ParseResult result) => Repository.Open(CheckRepo(RepoPath(result)));
+
+    /// <summary>
+    /// bup's git.check_repo_or_die: a missing repository ends the command with exit status 15, a
+    /// path that is not a repository with 14, so scripts can tell the two from other failures.
+    /// Returns <paramref name="path"/>.
+    /// </summary>
+    public static string CheckRepo(string path)
+    {
+        if (Directory.Exists(Path.Combine(path, "objects", "pack")) || Directory.Exists(Path.Combine(path, ".git", "objects", "pack")))
+        {
+            return path;
+        }
+
+        if (!Path.Exists(path))
+        {
+            throw new CliException($"repository {path} does not exist (create it with 'bupfs init')", MissingRepository);
+        }
+
+        throw new CliException($"{path} is not a repository", NotARepository);
+    }
+
+    /// <summary>
+    /// Opens the repository for a command that writes to it, first removing the temporaries a
+    /// killed bupfs left there (<see cref="StaleTemporaries"/>).
+    /// </summary>
+    public static Repository OpenRepoForWriting(ParseResult result)
+    {
+        var repo = OpenRepo(result);
+        StaleTemporaries.Remove(repo.GitDir);
+        return repo;
+    }
+
+    /// <summary>bup's exit status for a repository that does not exist.</summary>
+    public const int MissingRepository = 15;
+
+    /// <summary>bup's exit status for a path that is not a repository.</summary>
+    public const int NotARepository = 14;
 }

@@ -22,6 +22,7 @@ internal sealed class FileSystemWalker
     private readonly IndexOptions _options;
     private readonly DirectoryScanner _scanner;
     private readonly int _threads;
+    private readonly HashSet<byte[]> _crossDeviceExceptions;
 
     /// <summary>Creates a walker with <paramref name="options"/>, scanning on <paramref name="threads"/> threads (0: on the caller's).</summary>
     public FileSystemWalker(IndexOptions options, int threads = DefaultThreads)
@@ -29,6 +30,7 @@ internal sealed class FileSystemWalker
         _options = options;
         _scanner = new DirectoryScanner(new ExclusionFilter(options));
         _threads = threads;
+        _crossDeviceExceptions = new HashSet<byte[]>(options.NamedPaths, ByteArrayEquality.Instance);
     }
 
     /// <summary>The entries at and below <paramref name="root"/> (resolved, without a trailing '/').</summary>
@@ -99,16 +101,28 @@ internal sealed class FileSystemWalker
         for (var i = scan.Children.Length - 1; i >= 0; i--)
         {
             var child = scan.Children[i];
-            if (child.IsDirectory && Descends(child.Status, topStatus))
+            if (!child.IsDirectory)
             {
-                jobs[i] = prefetcher.Request([.. dir, .. child.Name, (byte)'/']);
+                continue;
+            }
+
+            byte[] path = [.. dir, .. child.Name, (byte)'/'];
+            if (Descends(path, child.Status, topStatus))
+            {
+                jobs[i] = prefetcher.Request(path);
             }
         }
 
         return new Frame(dir, scan.Children, jobs);
     }
 
-    private bool Descends(in FileStatus dir, in FileStatus top) => !_options.OneFileSystem || dir.Device == top.Device;
+    /// <summary>
+    /// -x compares every directory with the device of the walk's root, as bup's drecurse does, but a
+    /// directory named on the command line is always entered: -x only stops the walk crossing into
+    /// filesystems the user did not name.
+    /// </summary>
+    private bool Descends(byte[] path, in FileStatus dir, in FileStatus top) =>
+        !_options.OneFileSystem || dir.Device == top.Device || _crossDeviceExceptions.Contains(path);
 
     private void Warn(string message) => _options.OnWarning?.Invoke(message);
 

@@ -15,6 +15,12 @@ public sealed record IndexOptions
     /// <summary>Do not descend into directories on another filesystem than their root (-x).</summary>
     public bool OneFileSystem { get; init; }
 
+    /// <summary>
+    /// The resolved paths named on the command line, directories with a trailing '/' (bup's
+    /// xdev_exceptions): -x still enters these when they are below another named path.
+    /// </summary>
+    public IReadOnlyList<byte[]> NamedPaths { get; init; } = [];
+
     /// <summary>Index graft points: files are recorded under the archive path (--graft OLD=NEW).</summary>
     public IReadOnlyList<GraftPoint> Grafts { get; init; } = [];
 

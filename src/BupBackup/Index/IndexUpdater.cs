@@ -15,7 +15,7 @@ namespace BupBackup.Index;
 public sealed class IndexUpdater
 {
     private readonly string _indexPath;
-    private readonly IndexOptions _options;
+    private IndexOptions _options;
 
     /// <summary>An updater for the index file at <paramref name="indexPath"/>.</summary>
     public IndexUpdater(string indexPath, IndexOptions options)
@@ -58,6 +58,8 @@ public sealed class IndexUpdater
             }
         }
 
+        // -x still enters every named path, even one below another named path (bup's xdev_exceptions).
+        _options = _options with { NamedPaths = [.. _options.NamedPaths, .. resolved] };
         resolved.Sort(static (a, b) => a.AsSpan().SequenceCompareTo(b));
         var roots = new List<byte[]>();
         foreach (var r in resolved)

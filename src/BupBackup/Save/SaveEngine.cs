@@ -112,7 +112,9 @@ public sealed class SaveEngine : IDisposable
 
     /// <summary>
     /// The sources as index paths, sorted, nested ones dropped. A source is looked up as given
-    /// (made absolute, for index grafts), then resolved on disk; what the index lacks is indexed now.
+    /// (made absolute, for index grafts), then resolved on disk; what the index lacks is indexed now,
+    /// or with <see cref="SaveOptions.RequireIndex"/> is an error, as in bup. A source whose files are
+    /// gone from the disk is left out with a warning (bup's reduce_paths), never saved from the index.
     /// </summary>
     private List<byte[]> ResolveSources(SaveStatistics stats)
     {
@@ -120,15 +122,21 @@ public sealed class SaveEngine : IDisposable
         var missing = new List<byte[]>();
         using (var reader = OpenIndex())
         {
+            if (reader is null && _options.RequireIndex)
+            {
+                throw new SaveSourceException($"cannot access '{_indexPath}'; have you run bupfs index?");
+            }
+
             foreach (var source in _options.Sources)
             {
-                if (Lookup(reader, source) is { } path)
+                // A synthetic record (a graft's parent) has no real path to check.
+                if (Lookup(reader, source) is not { } record)
                 {
-                    found.Add(path);
+                    AddUnindexed(source, missing, stats);
                 }
-                else
+                else if (record.RealPath.Length == 0 || OnDisk(record.RealPath, stats))
                 {
-                    missing.Add(source);
+                    found.Add(record.Path);
                 }
             }
         }
@@ -138,7 +146,54 @@ public sealed class SaveEngine : IDisposable
             found.AddRange(IndexMissing(missing, stats));
         }
 
-        return Reduce(found);
+        return found.Count > 0 || _options.Sources.Count == 0 ? Reduce(found) : throw new SaveSourceException("nothing to save: none of the paths given exists");
+    }
+
+    /// <summary>A source the index does not hold: indexed later, an error, or (gone from the disk too) a warning.</summary>
+    private void AddUnindexed(byte[] source, List<byte[]> missing, SaveStatistics stats)
+    {
+        byte[] resolved;
+        try
+        {
+            resolved = PathNames.ResolveParent(source);
+        }
+        catch (PosixException e)
+        {
+            ReportVanished(e, stats);
+            return;
+        }
+
+        if (!OnDisk(resolved, stats))
+        {
+            return;
+        }
+
+        if (_options.RequireIndex)
+        {
+            throw new SaveSourceException($"cannot find '{NameText.Display(resolved)}' in '{_indexPath}'; have you run bupfs index?");
+        }
+
+        missing.Add(source);
+    }
+
+    private bool OnDisk(byte[] realPath, SaveStatistics stats)
+    {
+        try
+        {
+            PosixFiles.LStat(PathNames.ForSystem(realPath));
+            return true;
+        }
+        catch (PosixException e)
+        {
+            ReportVanished(e, stats);
+            return false;
+        }
+    }
+
+    private void ReportVanished(PosixException e, SaveStatistics stats)
+    {
+        stats.Warnings++;
+        Warn($"reduce_paths: {e.Message}");
     }
 
     private IndexReader? OpenIndex()
@@ -155,7 +210,7 @@ public sealed class SaveEngine : IDisposable
         }
     }
 
-    private static byte[]? Lookup(IndexReader? reader, byte[] source)
+    private static IndexRecord? Lookup(IndexReader? reader, byte[] source)
     {
         if (reader is null)
         {
@@ -167,7 +222,7 @@ public sealed class SaveEngine : IDisposable
         {
             if (IndexSearch.Find(reader, candidate) is { } record)
             {
-                return record.Path;
+                return record;
             }
         }
 
@@ -201,7 +256,7 @@ public sealed class SaveEngine : IDisposable
         var result = new List<byte[]>();
         foreach (var source in missing)
         {
-            result.Add(Lookup(reader, source) ?? throw new PosixException("index", source, 2));
+            result.Add(Lookup(reader, source)?.Path ?? throw new PosixException("index", source, 2));
         }
 
         return result;

@@ -20,7 +20,13 @@ public sealed record SaveOptions
     /// <summary>Leave out regular files of at least this many bytes that would have to be read (--smaller).</summary>
     public long? Smaller { get; init; }
 
-    /// <summary>How to index sources the index does not cover yet (save indexes them first).</summary>
+    /// <summary>
+    /// As bup save: no index, or a source it does not hold, is an error (<see cref="SaveSourceException"/>)
+    /// instead of being indexed first.
+    /// </summary>
+    public bool RequireIndex { get; init; }
+
+    /// <summary>How to index sources the index does not cover yet (save indexes them first, unless <see cref="RequireIndex"/>).</summary>
     public IndexOptions IndexOptions { get; init; } = new();
 
     /// <summary>Number of threads reading and hashing files; 0 picks two per core.</summary>

@@ -71,12 +71,13 @@ public static class IndexCommand
 
         if (updating)
         {
+            BupStore.Repository.StaleTemporaries.Remove(gitDir); // an index run killed before it replaced the index
             warnings += RunUpdate(r, gitDir, indexPath, paths);
         }
 
         if (printing)
         {
-            PrintRecords(r, indexPath, paths);
+            warnings += PrintRecords(r, indexPath, paths);
         }
 
         if (r.GetValue(Check) && (printing || updating))
@@ -242,26 +243,30 @@ public static class IndexCommand
         }
     }
 
-    private static void PrintRecords(ParseResult r, string indexPath, List<byte[]> paths)
+    /// <summary>-p/-m/-s: prints as bup does (see <see cref="IndexListing"/>); returns the number of errors.</summary>
+    private static long PrintRecords(ParseResult r, string indexPath, List<byte[]> paths)
     {
+        var errors = 0L;
         using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
-        var prefixes = paths.Select(p => BupBackup.Index.PathNames.Normalize(p, BupBackup.Index.PathNames.CurrentDirectory())).ToList();
-        foreach (var record in IndexFile.Records(indexPath))
+        var prefixes = IndexListing.Reduce(paths, message =>
         {
-            if (prefixes.Count > 0 && !prefixes.Any(p => record.Path.AsSpan().StartsWith(p)))
+            errors++;
+            Console.Error.WriteLine(message);
+        });
+        var modifiedOnly = r.GetValue(Modified);
+        foreach (var prefix in prefixes)
+        {
+            var entries = IndexListing.Entries(indexPath, prefix, record => !modifiedOnly || !(record.IsValid || record.IsSynthetic))
+                ?? throw new CliException($"cannot find {NameText.Display(prefix.Resolved)} in the index");
+            foreach (var (name, record) in entries)
             {
-                continue;
+                stdout.Write(Encoding.ASCII.GetBytes(Line(r, record)));
+                stdout.Write(name);
+                stdout.WriteByte((byte)'\n');
             }
-
-            if (r.GetValue(Modified) && (record.IsValid || record.IsSynthetic))
-            {
-                continue;
-            }
-
-            stdout.Write(Encoding.ASCII.GetBytes(Line(r, record)));
-            stdout.Write(record.Path);
-            stdout.WriteByte((byte)'\n');
         }
+
+        return errors;
     }
 
     private static string Line(ParseResult r, IndexRecord record)

@@ -6,17 +6,18 @@ namespace BupFs.Cli.Commands;
 /// <summary>bupfs join: write the content named by refs or ids (or read from stdin) to stdout, as bup join.</summary>
 public static class JoinCommand
 {
+    private static readonly Option<string?> Output = new("-o") { Description = "write to FILE instead of stdout", HelpName = "FILE" };
     private static readonly Argument<string[]> Refs = new("refs") { Description = "refs, ids or REF:path (default: ids from stdin)", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("join", "write the content of split objects to stdout (as bup join)") { Refs };
+        var command = new Command("join", "write the content of split objects to stdout (as bup join)") { Output, Refs };
         command.SetAction(r =>
         {
             using var repo = GlobalOptions.OpenRepo(r);
             var specs = r.GetValue(Refs) is { Length: > 0 } given ? given : ReadStdinIds();
-            using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20);
+            using var stdout = new BufferedStream(r.GetValue(Output) is { } file ? File.Create(file) : Console.OpenStandardOutput(), 1 << 20);
             foreach (var spec in specs)
             {
                 var id = RevParse.Resolve(repo, spec);

@@ -65,7 +65,7 @@ internal sealed record LsFormat(bool Long, bool Hash, bool CommitHash, string? C
         var size = a.Kind is BupFs.NodeKind.CharDevice or BupFs.NodeKind.BlockDevice
             ? (meta is { Rdev: not 0 } ? DeviceText((ulong)meta.Rdev) : "?")
             : Human ? FileSize(a.Size) : Number(a.Size);
-        var when = DateTimeOffset.FromUnixTimeSeconds(meta?.Mtime.Seconds ?? 0).ToLocalTime();
+        var when = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(meta?.Mtime.Seconds ?? 0), BupStore.Time.LocalTimeZone.Current);
         var time = when.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         return $"{ModeString(a.Mode),-10} {user + "/" + group,-11} {size,11} {time,16} ";
     }

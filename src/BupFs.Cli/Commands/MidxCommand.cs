@@ -10,21 +10,33 @@ public static class MidxCommand
     private static readonly Option<bool> Auto = new("--auto", "-a") { Description = "merge small idx files as bup does after each pack" };
     private static readonly Option<bool> Force = new("--force", "-f") { Description = "merge every idx into one midx" };
     private static readonly Option<bool> Check = new("--check") { Description = "verify every midx lists exactly the objects of its idx files" };
-    private static readonly Option<string?> Dir = new("--dir") { Description = "the pack folder (default: the repository's objects/pack)" };
+    private static readonly Option<string?> Dir = new("--dir", "-d") { Description = "the pack folder (default: the repository's objects/pack)" };
+    private static readonly Option<bool> PrintNames = new("--print", "-p") { Description = "print the names of the midx files written" };
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "the midx file to write (default: named as bup names it, in the pack folder)", HelpName = "FILE" };
     private static readonly Argument<string[]> Inputs = new("idx") { Description = "idx or midx files to merge", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("midx", "create or check multi-pack indexes (as bup midx)") { Auto, Force, Check, Dir, Inputs };
+        var command = new Command("midx", "create or check multi-pack indexes (as bup midx)") { Output, Auto, Force, PrintNames, Check, Dir, Inputs };
         command.SetAction(Run);
         return command;
     }
 
     private static int Run(ParseResult r)
     {
-        var packDir = r.GetValue(Dir) ?? PackDirOf(r);
         var inputs = r.GetValue(Inputs) ?? [];
+        if (inputs.Length > 0 && (r.GetValue(Auto) || r.GetValue(Force)))
+        {
+            throw new CliException("you can't use -f/-a and also provide filenames", 2);
+        }
+
+        if (r.GetValue(Output) is not null && inputs.Length == 0 && !r.GetValue(Check))
+        {
+            throw new CliException("-o needs the idx files to merge named", 2);
+        }
+
+        var packDir = PackDirOf(r, r.GetValue(Dir));
         if (r.GetValue(Check))
         {
             return CheckAll(packDir);
@@ -32,7 +44,12 @@ public static class MidxCommand
 
         if (inputs.Length > 0)
         {
-            Console.WriteLine(MultiPackIndex.Write(packDir, inputs.Select(Path.GetFullPath).ToList()));
+            var output = r.GetValue(Output) is { } o ? Path.GetFullPath(o) : null;
+            var written = MultiPackIndex.Write(packDir, inputs.Select(Path.GetFullPath).ToList(), output);
+            if (r.GetValue(PrintNames))
+            {
+                Console.WriteLine(written);
+            }
         }
         else if (r.GetValue(Force))
         {
@@ -50,10 +67,10 @@ public static class MidxCommand
         return 0;
     }
 
-    private static string PackDirOf(ParseResult r)
+    private static string PackDirOf(ParseResult r, string? dir)
     {
         using var repo = GlobalOptions.OpenRepo(r);
-        return repo.PackDir;
+        return dir ?? repo.PackDir;
     }
 
     private static int CheckAll(string packDir)

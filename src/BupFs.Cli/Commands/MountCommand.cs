@@ -42,7 +42,7 @@ public static class MountCommand
         }
 
         MountPointChecks.Validate(mountPoint);
-        using (Repository.Open(repoPath))
+        using (Repository.Open(GlobalOptions.CheckRepo(repoPath)))
         {
             // Opened once here so a bad repository fails before anything is mounted.
         }

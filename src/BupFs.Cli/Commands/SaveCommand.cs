@@ -26,7 +26,8 @@ public static class SaveCommand
     private static readonly Option<bool> Strip = new("--strip") { Description = "strip the given paths from the saved names" };
     private static readonly Option<string?> StripPath = new("--strip-path") { Description = "strip PREFIX from the saved names" };
     private static readonly Option<string[]> Graft = new("--graft") { Description = "save OLD as NEW: OLD=NEW (repeatable)" };
-    private static readonly Option<int> Compress = new("--compress", "-#") { Description = "zlib level 0-9 (default 1)", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9);
+    private static readonly Option<string?> IndexFileOption = new("--indexfile", "-f") { Description = "the index file to read (default: the repository's bupfs-index)", HelpName = "FILE" };
     private static readonly Argument<string[]> Paths = new("paths") { Description = "files and directories to save", Arity = ArgumentArity.OneOrMore };
 
     /// <summary>Builds the command.</summary>
@@ -34,7 +35,7 @@ public static class SaveCommand
     {
         var command = new Command("save", "save files and directories with their metadata (as bup save)")
         {
-            Name, Message, TreeOpt, CommitOpt, Date, Quiet, Verbose, Smaller, Strip, StripPath, Graft, Compress, Paths,
+            Name, Message, TreeOpt, CommitOpt, Date, Quiet, Verbose, Smaller, Strip, StripPath, Graft, Compress, IndexFileOption, Paths,
         };
         command.SetAction(Run);
         return command;
@@ -44,14 +45,25 @@ public static class SaveCommand
     {
         var name = r.GetValue(Name);
         Validate(r, name);
-        using var repo = GlobalOptions.OpenRepo(r);
+        using var repo = GlobalOptions.OpenRepoForWriting(r);
         var refName = name is null ? null : "refs/heads/" + name;
         var parent = refName is not null && repo.Refs.TryRead(refName, out var old) ? old : ObjectId.Zero;
         using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress) });
         using var output = new SaveOutput(Verbosity(r), r.GetValue(Quiet));
-        using var engine = new SaveEngine(writer, IndexFile.PathIn(repo.GitDir), BuildOptions(r, repo.GitDir, output));
+        var indexPath = r.GetValue(IndexFileOption) is { } given ? Path.GetFullPath(given) : IndexFile.PathIn(repo.GitDir);
+        using var engine = new SaveEngine(writer, indexPath, BuildOptions(r, repo.GitDir, output));
         var timing = new PhaseTimer();
-        var result = engine.Run();
+        SaveResult result;
+        try
+        {
+            result = engine.Run();
+        }
+        catch (SaveSourceException e)
+        {
+            output.Finish();
+            throw new CliException(e.Message, 1);
+        }
+
         output.Finish();
         var commit = r.GetValue(CommitOpt) || name is not null ? WriteCommit(r, writer, result.Tree, parent) : ObjectId.Zero;
         timing.Mark("save");
@@ -108,6 +120,7 @@ public static class SaveCommand
             StripPath = r.GetValue(StripPath) is { } sp ? BupBackup.Index.PathNames.Normalize(raw.Get(sp), cwd) : null,
             Grafts = [.. (r.GetValue(Graft) ?? []).Select(g => ParseGraft(raw.Get(g), cwd))],
             Smaller = r.GetValue(Smaller) is { } s ? ParseSize(s) : null,
+            RequireIndex = true,
             IndexOptions = new IndexOptions { RepositoryDirectory = Encoding.UTF8.GetBytes(Path.GetFullPath(gitDir)) },
             OnStart = output.Start,
             OnProgress = output.Progress,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using BupStore.Formats;
 using BupStore.Hashsplit;
@@ -22,10 +23,13 @@ public static class SplitCommand
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "no progress output" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "report totals on stderr" };
     private static readonly Option<bool> KeepBoundaries = new("--keep-boundaries") { Description = "never let a chunk span two input files" };
-    private static readonly Option<int> Fanout = new("--fanout") { Description = "chunk tree fanout (default 16)", DefaultValueFactory = _ => 16 };
-    private static readonly Option<long?> MaxPackSize = new("--max-pack-size") { Description = "close packs at this many bytes" };
-    private static readonly Option<int?> MaxPackObjects = new("--max-pack-objects") { Description = "close packs at this many objects" };
-    private static readonly Option<int> Compress = new("--compress", "-#") { Description = "zlib level 0-9 (default 1)", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> Fanout = new Option<int>("--fanout") { Description = "chunk tree fanout (default 16)", DefaultValueFactory = _ => 16 }.InRange(1, int.MaxValue);
+    private static readonly Option<long?> MaxPackSize = new Option<long?>("--max-pack-size") { Description = "close packs at this many bytes" }.InRange(1, long.MaxValue);
+    private static readonly Option<int?> MaxPackObjects = new Option<int?>("--max-pack-objects") { Description = "close packs at this many objects" }.InRange(1, int.MaxValue);
+    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9);
+    // Started with the process's first use of the command, as bup's start_time.
+    private static readonly System.Diagnostics.Stopwatch s_clock = System.Diagnostics.Stopwatch.StartNew();
+    private static readonly Option<bool> Bench = new("--bench") { Description = "print benchmark timings to stderr" };
     private static readonly Option<bool> Noop = new("--noop") { Description = "split the input, but store nothing (with -b/-t: print the ids it would have)" };
     private static readonly Option<bool> Copy = new("--copy") { Description = "split the input, copy it to stdout, store nothing" };
     private static readonly Option<bool> GitIds = new("--git-ids") { Description = "read object ids from stdin and split each object's content" };
@@ -39,7 +43,7 @@ public static class SplitCommand
     {
         var command = new Command("split", "hashsplit files or stdin into the repository (as bup split)")
         {
-            Blobs, Tree, CommitOpt, Name, Noop, Copy, Date, Quiet, Verbose, GitIds, KeepBoundaries, Fanout, MaxPackSize, MaxPackObjects, Compress, Files,
+            Blobs, Tree, CommitOpt, Name, Noop, Copy, Date, Quiet, Verbose, GitIds, KeepBoundaries, Fanout, MaxPackSize, MaxPackObjects, Compress, Bench, Files,
         };
         command.SetAction(Run);
         return command;
@@ -50,7 +54,7 @@ public static class SplitCommand
         var name = r.GetValue(Name);
         Validate(r, name);
         var writing = !r.GetValue(Noop) && !r.GetValue(Copy);
-        using var repo = writing || r.GetValue(GitIds) ? GlobalOptions.OpenRepo(r) : null;
+        using var repo = writing ? GlobalOptions.OpenRepoForWriting(r) : r.GetValue(GitIds) ? GlobalOptions.OpenRepo(r) : null;
         using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
         return writing ? SplitAndStore(r, repo!, name, stdout) : SplitWithoutStoring(r, repo, stdout);
     }
@@ -90,7 +94,18 @@ public static class SplitCommand
         }
 
         ReportTotals(r, size, writer);
+        ReportBench(r, size);
         return 0;
+    }
+
+    /// <summary>--bench (or -vv): bup's throughput line.</summary>
+    private static void ReportBench(ParseResult r, long size)
+    {
+        if (r.GetValue(Bench))
+        {
+            var secs = Math.Max(s_clock.Elapsed.TotalSeconds, 1e-6);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bup: {size / 1024.0:F2} kbytes in {secs:F2} secs = {size / 1024.0 / secs:F2} kbytes/sec"));
+        }
     }
 
     /// <summary>
@@ -103,12 +118,13 @@ public static class SplitCommand
     {
         if (r.GetValue(Blobs) || r.GetValue(Tree))
         {
-            var (tree, _) = SplitInputs(r, repo, writer: null, stdout);
+            var (tree, size) = SplitInputs(r, repo, writer: null, stdout);
             if (tree is { } shown)
             {
                 stdout.WriteLine(shown.ToString());
             }
 
+            ReportBench(r, size);
             return 0;
         }
 

@@ -23,7 +23,7 @@ public sealed class RepoFileSystemOptions
     /// The time zone save names are rendered in (bup uses the reader's local zone). Default: the
     /// process's local zone (TZ).
     /// </summary>
-    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
+    public TimeZoneInfo TimeZone { get; init; } = BupStore.Time.LocalTimeZone.Current;
 
     /// <summary>
     /// How many nodes the host holds no reference to (listed, resolved or forgotten) are kept

@@ -17,19 +17,20 @@ public sealed partial class MultiPackIndex
     /// file is written to a temporary directory, fsynced and renamed into place. Like
     /// <c>bup midx FILES...</c>, a midx input that is not version 4 or names a missing idx is skipped
     /// (and contributes no names). Damaged inputs throw <see cref="CorruptObjectException"/>.
+    /// <paramref name="outputPath"/> replaces the generated name (bup midx -o).
     /// </summary>
-    public static string Write(string packDir, IReadOnlyList<string> inputPaths) =>
-        WriteCore(packDir, inputPaths, auto: false, force: false)!.Value.Path;
+    public static string Write(string packDir, IReadOnlyList<string> inputPaths, string? outputPath = null) =>
+        WriteCore(packDir, inputPaths, auto: false, force: false, outputPath)!.Value.Path;
 
     /// <summary>
     /// bup's <c>_do_midx</c>: opens the inputs, applies the <c>--auto</c>/<c>-f</c> "nothing to do" rules
     /// and writes. Returns null when a rule says to skip. With <paramref name="auto"/> or
     /// <paramref name="force"/>, midx inputs that name a missing idx are deleted, as bup does.
     /// </summary>
-    internal static (long Total, string Path)? WriteCore(string packDir, IReadOnlyList<string> inputPaths, bool auto, bool force)
+    internal static (long Total, string Path)? WriteCore(string packDir, IReadOnlyList<string> inputPaths, bool auto, bool force, string? outputPath = null)
     {
         ArgumentNullException.ThrowIfNull(inputPaths);
-        var outputPath = System.IO.Path.Combine(packDir, OutputName(inputPaths));
+        outputPath ??= System.IO.Path.Combine(packDir, OutputName(inputPaths));
         var inputs = new List<MergeInput>();
         try
         {

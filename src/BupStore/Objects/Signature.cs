@@ -56,7 +56,7 @@ public sealed record Signature(byte[] Name, byte[] Email, long Seconds, string T
     public static Signature Now(byte[] name, byte[] email, long? seconds = null)
     {
         var secs = seconds ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var offset = TimeZoneInfo.Local.GetUtcOffset(DateTimeOffset.FromUnixTimeSeconds(secs));
+        var offset = BupStore.Time.LocalTimeZone.Current.GetUtcOffset(DateTimeOffset.FromUnixTimeSeconds(secs));
         var total = (int)offset.TotalMinutes;
         var sign = total < 0 ? '-' : '+';
         total = Math.Abs(total);

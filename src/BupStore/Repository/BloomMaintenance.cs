@@ -53,9 +53,10 @@ public static class BloomMaintenance
     /// adding would push the false-positive rate above 1% while it can still grow; otherwise the new
     /// idx files are added in place.
     /// </summary>
-    public static void Update(string packDir, bool force = false, int? k = null)
+    /// <remarks><paramref name="bloomPath"/> replaces packDir/bup.bloom (bup bloom -o).</remarks>
+    public static void Update(string packDir, bool force = false, int? k = null, string? bloomPath = null)
     {
-        var bloomPath = Path.Combine(packDir, FileName);
+        bloomPath ??= Path.Combine(packDir, FileName);
         using var existing = force ? null : TryOpen(bloomPath);
         var known = new HashSet<string>(existing?.IdxNames ?? [], StringComparer.Ordinal);
         var add = new List<string>();
@@ -115,5 +116,34 @@ public static class BloomMaintenance
         {
             return null; // bup regenerates an invalid bloom; lookups just do without it
         }
+    }
+
+    /// <summary>
+    /// bup bloom --ruin: clears the filter's bit table (a test aid: every lookup then says
+    /// "absent", which readers must survive). False when there is no file.
+    /// </summary>
+    public static bool Ruin(string bloomPath)
+    {
+        if (!File.Exists(bloomPath))
+        {
+            return false;
+        }
+
+        int bits;
+        using (var bloom = BloomFilter.Open(bloomPath))
+        {
+            bits = bloom.Bits;
+        }
+
+        using var file = new FileStream(bloomPath, FileMode.Open, FileAccess.Write);
+        file.Position = BloomFilter.Layout.TableOffset;
+        var zeros = new byte[1 << 16];
+        for (var left = 1L << bits; left > 0; left -= zeros.Length)
+        {
+            file.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+        }
+
+        file.Flush(flushToDisk: true);
+        return true;
     }
 }

@@ -31,6 +31,7 @@ public sealed class SaveCompatTests : IDisposable
     public void Bupfs_restore_of_a_bupfs_save_keeps_xattrs_too()
     {
         var tree = _ws.CreateTree(Rich);
+        SaveCompatWorkspace.Ok(_ws.Bupfs("index", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "-n", "t", _ws.Source));
         var restored = Path.Combine(_ws.Root, "restored");
         SaveCompatWorkspace.Ok(_ws.Bupfs("restore", "-C", restored, $"/t/latest/{_ws.SavedSource}/"));
@@ -41,6 +42,7 @@ public sealed class SaveCompatTests : IDisposable
     public void Bup_ls_and_git_fsck_accept_a_bupfs_save()
     {
         _ws.CreateTree(Rich);
+        SaveCompatWorkspace.Ok(_ws.Bupfs("index", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "-n", "t", _ws.Source));
         var listing = SaveCompatWorkspace.Ok(_ws.Bup("ls", "-l", $"t/latest/{_ws.SavedSource}"));
         Assert.Contains("random.bin", listing, StringComparison.Ordinal);
@@ -58,6 +60,7 @@ public sealed class SaveCompatTests : IDisposable
         _ws.CreateTree(Rich);
         SaveCompatWorkspace.Ok(_ws.Bup("index", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bup("save", "--strip", "-n", "bup", _ws.Source));
+        SaveCompatWorkspace.Ok(_ws.Bupfs("index", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "--strip", "-n", "bupfs", _ws.Source));
         Assert.Equal(_ws.Git("rev-parse", "bup^{tree}"), _ws.Git("rev-parse", "bupfs^{tree}"));
     }
@@ -67,6 +70,7 @@ public sealed class SaveCompatTests : IDisposable
     {
         _ws.CreateTree(SampleTreeOptions.Small with { SmallFiles = 20 });
         SaveCompatWorkspace.Ok(_ws.Bup("index", _ws.Source));
+        SaveCompatWorkspace.Ok(_ws.Bupfs("index", _ws.Source));
         var graft = $"{_ws.Source}=/x/y";
         SaveCompatWorkspace.Ok(_ws.Bup("save", "--graft", graft, "-n", "bupg", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "--graft", graft, "-n", "bupfsg", _ws.Source));
@@ -87,6 +91,7 @@ public sealed class SaveCompatTests : IDisposable
     public void Commits_chain_on_the_branch_with_bup_saves_message()
     {
         _ws.CreateTree(SampleTreeOptions.Small with { SmallFiles = 5 });
+        SaveCompatWorkspace.Ok(_ws.Bupfs("index", _ws.Source));
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "-n", "t", _ws.Source));
         var first = _ws.Git("rev-parse", "t").Trim();
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "-n", "t", _ws.Source));
@@ -115,6 +120,7 @@ public sealed class SaveCompatTests : IDisposable
     public void Nothing_is_drawn_when_stderr_is_not_a_terminal_and_verbose_lists_what_was_read()
     {
         _ws.CreateTree(SampleTreeOptions.Small with { SmallFiles = 5 });
+        SaveCompatWorkspace.Ok(_ws.Bupfs("index", _ws.Source));
         var quiet = _ws.Bupfs("save", "-n", "t", _ws.Source);
         Assert.Equal((0, ""), (quiet.Exit, quiet.Stderr));
         File.AppendAllText(Path.Combine(_ws.Source, "text.txt"), "more");

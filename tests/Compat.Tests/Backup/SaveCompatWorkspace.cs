@@ -45,15 +45,21 @@ internal sealed class SaveCompatWorkspace : IDisposable
     public static string Ok((int Exit, string Stdout, string Stderr) result) =>
         result.Exit == 0 ? result.Stdout : throw new InvalidOperationException($"exit {result.Exit}: {result.Stderr}");
 
-    public (int Exit, string Stdout, string Stderr) Run(string file, IEnumerable<string> args)
+    /// <summary>bupfs run in <paramref name="cwd"/> instead of the work folder.</summary>
+    public (int Exit, string Stdout, string Stderr) BupfsIn(string cwd, params string[] args) => Run(TestSupport.BupfsProgram.FileName, TestSupport.BupfsProgram.Arguments(args), cwd);
+
+    /// <summary>bup run in <paramref name="cwd"/> instead of the work folder.</summary>
+    public (int Exit, string Stdout, string Stderr) BupIn(string cwd, params string[] args) => Run("bup", args, cwd);
+
+    public (int Exit, string Stdout, string Stderr) Run(string file, IEnumerable<string> args, string? cwd = null, IReadOnlyDictionary<string, string>? env = null)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file) { WorkingDirectory = cwd ?? Root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in _tool.Env)
+        foreach (var (key, value) in _tool.Env.Concat(env ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }
