@@ -57,7 +57,8 @@ internal sealed class RefCheck
 
         if (name.StartsWith("refs/heads/", StringComparison.Ordinal) && type != ObjectType.Commit)
         {
-            _report.Add(FsckProblemKind.BadRef, $"ref {name}: names a {ObjectTypes.NameString(type.Value)} {id}, not a commit", id);
+            // No id: the object itself is sound, and the saves that hold it are not affected.
+            _report.Add(FsckProblemKind.BadRef, $"ref {name}: names a {ObjectTypes.NameString(type.Value)} {id}, not a commit");
             return false;
         }
 
