@@ -213,6 +213,60 @@ public sealed class FsckCompatTests
         AssertDamaged(t, gitFails: false, expected);
     }
 
+    [Theory]
+    [InlineData("author A U Thor 1700000000 +0000", "invalid author/committer line - missing email")]
+    [InlineData("author A U Thor <a@example.com> 1700000000 +00", "invalid author/committer line - bad time zone")]
+    [InlineData("author A U Thor <a@example.com>1700000000 +0000", "invalid author/committer line - missing space before date")]
+    [InlineData("author A U Thor<a@example.com> 1700000000 +0000", "invalid author/committer line - missing space before email")]
+    [InlineData("author A <a@example.com> 1700000000 +0000\nauthor B <b@example.com> 1700000000 +0000", "invalid format - multiple 'author' lines")]
+    [InlineData("committer A U Thor <a@example.com> 1700000000 +0000", "invalid format - expected 'author' line")]
+    public void CommitRulesAndWordsAreGits(string people, string message)
+    {
+        using var t = new FsckRepo();
+        t.Tool.Bup("init");
+        var tree = t.WriteObject("tree", []);
+        var body = $"tree {tree}\n{people}\n";
+        if (!people.StartsWith("committer", StringComparison.Ordinal))
+        {
+            body += "committer C <c@example.com> 1700000000 +0000\n";
+        }
+
+        var commit = t.WriteObject("commit", Encoding.UTF8.GetBytes(body + "\nmessage\n"));
+        t.Git("update-ref", "refs/heads/bad", commit);
+        AssertSameComplaint(t, $"commit {commit}: {message}", message);
+    }
+
+    [Theory]
+    [InlineData("040000", "a", "100644", "b", "contains zero-padded file modes")]
+    [InlineData("100644", "a", "40000", "a", "contains duplicate file entries")]
+    [InlineData("100644", "", "100644", "b", "cannot be parsed as a tree")]
+    [InlineData("100644", ".", "100644", "b", "contains '.'")]
+    [InlineData("100755", "b", "100644", "a", "not properly sorted")]
+    public void TreeRulesAndWordsAreGits(string mode1, string name1, string mode2, string name2, string message)
+    {
+        using var t = new FsckRepo();
+        t.Tool.Bup("init");
+        var blob = t.WriteObject("blob", "x"u8.ToArray());
+        var sub = t.WriteObject("tree", FsckRepo.TreeBody(("100644", "x", blob)));
+        string Target(string mode) => mode.EndsWith("40000", StringComparison.Ordinal) ? sub : blob;
+        var tree = t.WriteObject("tree", FsckRepo.TreeBody((mode1, name1, Target(mode1)), (mode2, name2, Target(mode2))));
+        t.CommitOnBranch("bad", tree);
+        AssertSameComplaint(t, $"tree {tree}: {message}", message);
+    }
+
+    // bupfs reports the object with git's words; git fsck --strict fails on it with the same words.
+    private static void AssertSameComplaint(FsckRepo t, string line, string message)
+    {
+        var before = t.Snapshot();
+        var (exit, lines) = t.Fsck();
+        Assert.Equal(1, exit);
+        Assert.Contains(lines, l => l.StartsWith("bupfs fsck: " + line, StringComparison.Ordinal));
+        Assert.Equal(before, t.Snapshot());
+        var git = t.GitFsck();
+        Assert.NotEqual(0, git.Exit);
+        Assert.Contains(message, git.Output, StringComparison.Ordinal);
+    }
+
     private static bool PackIndexContains(string idxPath, BupStore.Objects.ObjectId id)
     {
         using var idx = PackIndex.Open(idxPath);

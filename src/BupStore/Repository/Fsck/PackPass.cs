@@ -81,16 +81,25 @@ internal sealed class PackPass
         {
             using var idx = PackIndex.Open(idxPath);
             using var pack = PackFile.Open(Path.ChangeExtension(idxPath, ".pack"));
-            // Even when the pack checksum fails, go on to name the objects that are damaged.
+            // Even when the pack checksum fails, go on to name the objects that are damaged. The
+            // whole-pack SHA-1 is one sequential stream: it runs beside the per-object checks.
             CheckContainers(idx, pack);
-            if (_options.Quick)
+            var trailer = Task.Run(() => CheckTrailer(pack));
+            try
             {
-                _options.OnProgress?.Invoke(pack.Length);
-                return;
-            }
+                if (_options.Quick)
+                {
+                    _options.OnProgress?.Invoke(pack.Length);
+                    return;
+                }
 
-            _report.Objects += CheckObjects(idx, pack, AddToCatalog(idxPath));
-            _options.OnPack?.Invoke(Path.GetFileName(pack.Path), idx.Count);
+                _report.Objects += CheckObjects(idx, pack, AddToCatalog(idxPath));
+                _options.OnPack?.Invoke(Path.GetFileName(pack.Path), idx.Count);
+            }
+            finally
+            {
+                trailer.GetAwaiter().GetResult();
+            }
         }
         catch (Exception e) when (e is RepositoryException or IOException)
         {
@@ -130,6 +139,10 @@ internal sealed class PackPass
             _report.Add(FsckProblemKind.PackFile, $"{pack.Path}: trailer does not match the checksum recorded in {Path.GetFileName(idx.Path)}", pack: pack.Path);
         }
 
+    }
+
+    private void CheckTrailer(PackFile pack)
+    {
         if (!pack.VerifyTrailer())
         {
             _report.Add(FsckProblemKind.PackFile, $"{pack.Path}: pack checksum mismatch (the pack is damaged)", pack: pack.Path);

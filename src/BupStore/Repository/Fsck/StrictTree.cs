@@ -6,7 +6,7 @@ namespace BupStore.Repository.Fsck;
 /// <summary>
 /// git fsck --strict's tree rules (git's fsck.c fsck_tree), with git's wording: entries parse,
 /// modes are exactly 100644, 100755, 120000, 40000 or 160000 (strict refuses 100664 and
-/// zero-padded modes), names are not empty, ".", ".." or contain '/', no entry names the null id,
+/// zero-padded modes), names are not empty (then the tree cannot be parsed), ".", ".." or contain '/', no entry names the null id,
 /// entries are in git's order without duplicates (a file and a directory of one name included).
 /// ".git" names, which git --strict also refuses, are accepted: a backup of a work tree holds them.
 /// </summary>
@@ -22,7 +22,7 @@ internal static class StrictTree
         {
             if (!TryEntry(body, ref pos, problems, out var name, out var isTree))
             {
-                problems.Add("cannot be parsed");
+                problems.Add("cannot be parsed as a tree");
                 return problems;
             }
 
@@ -46,7 +46,8 @@ internal static class StrictTree
         var mode = body.Slice(pos, space);
         var rest = pos + space + 1;
         var nul = body[rest..].IndexOf((byte)0);
-        if (nul < 0 || rest + nul + 1 + ObjectId.Size > body.Length || !IsOctal(mode))
+        // git's tree parser refuses an empty name outright ("empty filename in tree entry").
+        if (nul <= 0 || rest + nul + 1 + ObjectId.Size > body.Length || !IsOctal(mode))
         {
             return false;
         }
@@ -94,11 +95,7 @@ internal static class StrictTree
 
     private static void CheckName(ReadOnlySpan<byte> name, List<string> problems)
     {
-        if (name.IsEmpty)
-        {
-            AddOnce(problems, "contains empty pathname");
-        }
-        else if (name.SequenceEqual("."u8))
+        if (name.SequenceEqual("."u8))
         {
             AddOnce(problems, "contains '.'");
         }
