@@ -33,6 +33,21 @@ public sealed class FsckCompatTests
     }
 
     [Fact]
+    public void BupAndBupfsSavesOfTheSampleTreeAreClean()
+    {
+        // Every kind of file bup saves (symlinks, hardlinks, fifo, socket, devices, odd names), saved
+        // with absolute paths so the save also holds the folders above the source.
+        using var t = new FsckRepo();
+        TestSupport.SampleTree.Create(t.Source, TestSupport.SampleTreeOptions.Small with { Devices = true, Socket = true });
+        t.Tool.Bup("init");
+        t.Tool.Bup("index", t.Source);
+        t.Tool.Bup("save", "-q", "-n", "bup", t.Source);
+        t.Tool.Bupfs("index", t.Source);
+        t.Tool.Bupfs("save", "-q", "-n", "bupfs", t.Source);
+        AssertClean(t);
+    }
+
+    [Fact]
     public void GarbageRef()
     {
         using var t = new FsckRepo();

@@ -40,7 +40,7 @@ public sealed class RepositoryChecker
         new PackPass(repo, options, report, catalog).Run();
         if (options.Quick)
         {
-            new RefCheck(repo, report, id => repo.Objects.TryRead(id, out var obj) ? obj.Type : null).Run();
+            new RefCheck(repo, report, id => QuickTypeOf(repo, id)).Run();
             return report;
         }
 
@@ -55,6 +55,19 @@ public sealed class RepositoryChecker
         }
 
         return report;
+    }
+
+    // Without the pack pass there is no catalog: read the object (a damaged one counts as absent).
+    private static ObjectType? QuickTypeOf(Repository repo, ObjectId id)
+    {
+        try
+        {
+            return repo.Objects.TryRead(id, out var obj) ? obj.Type : null;
+        }
+        catch (Exception e) when (e is RepositoryException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Runs every check; <paramref name="quick"/> skips per-object verification and the walk.</summary>
