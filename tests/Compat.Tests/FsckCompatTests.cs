@@ -123,6 +123,27 @@ public sealed class FsckCompatTests
     }
 
     [Fact]
+    public void MissingChunkIsReportedInEverySaveThatHoldsItThroughTheApi()
+    {
+        using var t = new FsckRepo();
+        t.BupSave();
+        File.AppendAllText(Path.Combine(t.Source, "dir", "a.txt"), "more\n");
+        t.Tool.Bup("index", t.Source);
+        t.Tool.Bup("save", "-q", "-n", "main", "-d", "1700003600", "--strip", t.Source);
+        var chunk = t.Git("ls-tree", "-r", "main:big.bin.bup").Split('\n')[2].Split(' ', '\t')[2];
+        RepackWithout(t, chunk);
+
+        // What repair uses: structured problems, each with the saves and paths it affects.
+        using var repo = BupStore.Repository.Repository.Open(t.Repo);
+        var report = BupStore.Repository.RepositoryChecker.Run(repo, new BupStore.Repository.FsckOptions());
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(BupStore.Repository.FsckProblemKind.MissingObject, problem.Kind);
+        Assert.Equal(chunk, problem.Id.ToString());
+        Assert.Equal([$"main/{FsckRepo.SaveName}/big.bin", "main/2023-11-14-231320/big.bin"], problem.AffectedPaths.Order(StringComparer.Ordinal));
+        Assert.Equal(2, report.Commits);
+    }
+
+    [Fact]
     public void TreePointingAtMissingBlob()
     {
         using var t = new FsckRepo();
