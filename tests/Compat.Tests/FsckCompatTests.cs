@@ -57,6 +57,17 @@ public sealed class FsckCompatTests
     }
 
     [Fact]
+    public void GarbageInPackedRefsAndHead()
+    {
+        using var t = new FsckRepo();
+        t.BupSave();
+        var commit = t.Git("rev-parse", "main");
+        File.WriteAllText(Path.Combine(t.Repo, "packed-refs"), $"# pack-refs with: peeled fully-peeled sorted \n{commit} refs/heads/packed\nnot a ref line\n");
+        File.WriteAllText(Path.Combine(t.Repo, "HEAD"), "garbage\n");
+        AssertDamaged(t, gitFails: true, "packed-refs line 3: malformed", "HEAD: neither a symbolic ref nor an object id");
+    }
+
+    [Fact]
     public void RefNamingABlob()
     {
         using var t = new FsckRepo();
