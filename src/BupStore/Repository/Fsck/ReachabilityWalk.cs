@@ -146,13 +146,13 @@ internal sealed class ReachabilityWalk
             }
 
             // A split branch's commit names a chunk tree; a save's names its root directory.
-            var subdirectories = ChunkTreeCheck.LooksLikeChunkTree(entries) ? [] : _directories.Check(id, entries);
             if (ChunkTreeCheck.LooksLikeChunkTree(entries))
             {
                 _chunks.Size(id);
+                return;
             }
 
-            foreach (var sub in subdirectories)
+            foreach (var sub in _directories.Check(id, entries))
             {
                 Root(sub);
             }
