@@ -102,8 +102,8 @@ public sealed class CorruptInputTests : IDisposable
         {
             var report = new RepositoryChecker(repo).Run(quick: false);
             Assert.False(report.Clean);
-            Assert.Contains(report.Problems, p => p.Contains(pack, StringComparison.Ordinal) && p.Contains("checksum", StringComparison.Ordinal));
-            Assert.Contains(report.Problems, p => p.Contains("object ", StringComparison.Ordinal));
+            Assert.Contains(report.Problems, p => p.Message.Contains(pack, StringComparison.Ordinal) && p.Message.Contains("checksum", StringComparison.Ordinal));
+            Assert.Contains(report.Problems, p => p.Message.Contains("object ", StringComparison.Ordinal));
         }
 
         var after = Directory.GetFiles(_dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
@@ -145,9 +145,9 @@ public sealed class CorruptInputTests : IDisposable
         Assert.Throws<WrongObjectTypeException>(() => repo.Objects.ReadTree(blob));
         repo.Refs.Update("refs/heads/dangling", missing, ObjectId.Zero);
         var report = new RepositoryChecker(repo).Run(quick: true);
-        Assert.Contains(report.Problems, p => p.Contains("refs/heads/dangling", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.Message.Contains("refs/heads/dangling", StringComparison.Ordinal));
         repo.Refs.Update("refs/heads/blob", blob, ObjectId.Zero);
-        Assert.Contains(new RepositoryChecker(repo).Run(quick: true).Problems, p => p.Contains("not a commit", StringComparison.Ordinal));
+        Assert.Contains(new RepositoryChecker(repo).Run(quick: true).Problems, p => p.Message.Contains("not a commit", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -3,35 +3,21 @@ using BupStore.Repository;
 
 namespace BupFs.Cli.Commands;
 
-/// <summary>bupfs fsck: verify packs, idx files, every object id, loose objects and refs; non-zero exit naming what is damaged.</summary>
+/// <summary>bupfs fsck: git fsck --strict --full's checks plus bup's structure (see RepositoryChecker); non-zero exit naming what is damaged and where.</summary>
 public static class FsckCommand
 {
-    private static readonly Option<bool> Quick = new("--quick") { Description = "only check pack and idx checksums, not every object" };
+    private static readonly Option<bool> Quick = new("--quick") { Description = "only check pack and idx checksums and refs, not every object and save" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "name each pack as it is checked" };
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "print only problems" };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("fsck", "check the repository for damage (pack checksums, object ids, refs)") { Quick, Verbose, Quiet };
+        var command = new Command("fsck", "check the repository for damage (packs, objects, refs, saves, midx and bloom)") { Quick, Verbose, Quiet };
         command.SetAction(r =>
         {
             using var repo = GlobalOptions.OpenRepo(r);
-            var checker = new RepositoryChecker(repo)
-            {
-                OnPack = r.GetValue(Verbose) ? (name, n) => Console.Error.WriteLine($"checked {name}: {n} objects") : null,
-            };
-            var report = checker.Run(r.GetValue(Quick));
-            foreach (var problem in report.Problems)
-            {
-                Console.Error.WriteLine($"bupfs fsck: {problem}");
-            }
-
-            if (!r.GetValue(Quiet))
-            {
-                Console.Error.WriteLine($"{report.Packs} packs, {report.Objects} objects checked: {(report.Clean ? "no damage found" : $"{report.Problems.Count} problem(s)")}");
-            }
-
+            var report = FsckRun.Check(repo, r.GetValue(Quick), r.GetValue(Verbose), r.GetValue(Quiet));
             return report.Clean ? 0 : 1;
         });
         return command;

@@ -1,13 +1,21 @@
-using System.IO.Hashing;
-using BupStore.Formats;
 using BupStore.Objects;
+using BupStore.Repository.Fsck;
 
 namespace BupStore.Repository;
 
 /// <summary>
-/// bup fsck without par2: every idx checksum, every pack trailer and header count, and (unless
-/// quick) every object's CRC-32 and id recomputed from its resolved content; loose objects; and
-/// refs that must name existing commits. Reads only: nothing in the repository is changed.
+/// bupfs fsck: what <c>git fsck --strict --full</c> checks plus bup's own structure, reading only
+/// (nothing in the repository is changed, so it can run after a repair to list what is lost).
+/// <list type="number">
+/// <item>Packs: each with its idx; idx checksum, pack trailer and count; every object's CRC-32 and
+/// id; commits, trees and tags by git --strict's syntax rules; loose objects (<see cref="PackPass"/>).</item>
+/// <item>midx and bloom against the idx files they cover (<see cref="AcceleratorCheck"/>).</item>
+/// <item>Refs, packed-refs and HEAD (<see cref="RefCheck"/>).</item>
+/// <item>Everything reachable from the refs: present, of the right type, chunk trees consistent,
+/// .bupm decodable and paired with its directory (<see cref="ReachabilityWalk"/>).</item>
+/// <item>When anything was found: where each problem object shows in the saves (<see cref="PathFinder"/>).</item>
+/// </list>
+/// <see cref="FsckOptions.Quick"/> stops after the pack checksums and the refs.
 /// </summary>
 public sealed class RepositoryChecker
 {
@@ -22,156 +30,46 @@ public sealed class RepositoryChecker
     /// <summary>Called after each pack with its name and object count (progress).</summary>
     public Action<string, long>? OnPack { get; init; }
 
-    /// <summary>Runs every check; <paramref name="quick"/> skips per-object verification.</summary>
-    public FsckReport Run(bool quick)
+    /// <summary>Checks <paramref name="repo"/> with <paramref name="options"/>.</summary>
+    public static FsckReport Run(Repository repo, FsckOptions options)
     {
-        var report = new FsckReport();
-        foreach (var idxPath in Directory.EnumerateFiles(_repo.PackDir, "*.idx").Order(StringComparer.Ordinal))
+        ArgumentNullException.ThrowIfNull(repo);
+        ArgumentNullException.ThrowIfNull(options);
+        var report = new FsckReport { PackBytes = PackPass.TotalBytes(repo.PackDir) };
+        using var catalog = new ObjectCatalog();
+        new PackPass(repo, options, report, catalog).Run();
+        if (options.Quick)
         {
-            CheckPack(idxPath, quick, report);
-            report.Packs++;
+            new RefCheck(repo, report, id => QuickTypeOf(repo, id)).Run();
+            return report;
         }
 
-        if (!quick)
+        new AcceleratorCheck(repo.PackDir, report).Run();
+        var objects = new WalkObjects(repo, catalog, report);
+        var refs = new RefCheck(repo, report, id => catalog.Lookup(id, out var type, out _) == ObjectState.Present ? type : null).Run();
+        new ReachabilityWalk(objects, report).Run(refs);
+        var problems = report.ById;
+        if (problems.Count > 0)
         {
-            CheckLoose(report);
+            new PathFinder(objects, problems, options.MaxPathsPerProblem).Run(refs);
         }
 
-        CheckRefs(report);
         return report;
     }
 
-    private void CheckPack(string idxPath, bool quick, FsckReport report)
+    // Without the pack pass there is no catalog: read the object (a damaged one counts as absent).
+    private static ObjectType? QuickTypeOf(Repository repo, ObjectId id)
     {
         try
         {
-            using var idx = PackIndex.Open(idxPath);
-            using var pack = PackFile.Open(Path.ChangeExtension(idxPath, ".pack"));
-            // Even when the pack checksum fails, go on to name the objects that are damaged.
-            CheckContainers(idx, pack, report);
-            if (quick)
-            {
-                return;
-            }
-
-            report.Objects += CheckObjects(idx, pack, report);
-            OnPack?.Invoke(Path.GetFileName(pack.Path), idx.Count);
+            return repo.Objects.TryRead(id, out var obj) ? obj.Type : null;
         }
         catch (Exception e) when (e is RepositoryException or IOException)
         {
-            report.Add($"{idxPath}: {e.Message}");
+            return null;
         }
     }
 
-    private static void CheckContainers(PackIndex idx, PackFile pack, FsckReport report)
-    {
-        if (!idx.VerifyChecksum())
-        {
-            report.Add($"{idx.Path}: idx checksum mismatch");
-        }
-
-        if (pack.Count != idx.Count)
-        {
-            report.Add($"{pack.Path}: header says {pack.Count} objects, idx lists {idx.Count}");
-        }
-
-        if (pack.ReadTrailer() != idx.PackChecksum)
-        {
-            report.Add($"{pack.Path}: trailer does not match the checksum recorded in {Path.GetFileName(idx.Path)}");
-        }
-
-        if (!pack.VerifyTrailer())
-        {
-            report.Add($"{pack.Path}: pack checksum mismatch (the pack is damaged)");
-        }
-    }
-
-    private long CheckObjects(PackIndex idx, PackFile pack, FsckReport report)
-    {
-        var byOffset = Enumerable.Range(0, idx.Count).Select(i => (Offset: idx.GetOffset(i), Index: i)).OrderBy(x => x.Offset).ToArray();
-        Parallel.For(0, byOffset.Length, k =>
-        {
-            var (offset, i) = byOffset[k];
-            var end = k + 1 < byOffset.Length ? byOffset[k + 1].Offset : pack.DataEnd;
-            CheckObject(idx, pack, i, offset, end, report);
-        });
-        return byOffset.Length;
-    }
-
-    private void CheckObject(PackIndex idx, PackFile pack, int i, long offset, long end, FsckReport report)
-    {
-        var id = idx.GetId(i);
-        try
-        {
-            if (idx.HasCrc32 && (end - offset > int.MaxValue || Crc32.HashToUInt32(pack.ReadRaw(offset, (int)(end - offset))) != idx.GetCrc32(i)))
-            {
-                report.Add($"{pack.Path}: object {id} at {offset}: CRC-32 mismatch");
-                return;
-            }
-
-            var obj = _repo.Objects.ReadEntry(pack, offset, id);
-            var actual = ObjectHasher.Compute(obj.Type, obj.Data);
-            if (actual != id)
-            {
-                report.Add($"{pack.Path}: object {id} at {offset}: content hashes to {actual}");
-            }
-        }
-        catch (Exception e) when (e is RepositoryException or IOException)
-        {
-            report.Add($"{pack.Path}: object {id} at {offset}: {e.Message}");
-        }
-    }
-
-    private void CheckLoose(FsckReport report)
-    {
-        foreach (var dir in Directory.EnumerateDirectories(_repo.ObjectsDir, "??"))
-        {
-            foreach (var file in Directory.EnumerateFiles(dir))
-            {
-                var hex = Path.GetFileName(dir) + Path.GetFileName(file);
-                if (!ObjectId.TryParse(hex, out var id))
-                {
-                    continue;
-                }
-
-                CheckLooseObject(id, file, report);
-            }
-        }
-    }
-
-    private void CheckLooseObject(ObjectId id, string file, FsckReport report)
-    {
-        try
-        {
-            if (LooseObject.TryRead(_repo.ObjectsDir, id, out var type, out var data) && ObjectHasher.Compute(type, data) != id)
-            {
-                report.Add($"{file}: loose object content does not hash to {id}");
-            }
-
-            report.Objects++;
-        }
-        catch (Exception e) when (e is RepositoryException or IOException)
-        {
-            report.Add($"{file}: {e.Message}");
-        }
-    }
-
-    private void CheckRefs(FsckReport report)
-    {
-        foreach (var (name, id) in _repo.Refs.List("refs/"))
-        {
-            try
-            {
-                var obj = _repo.Objects.Read(id);
-                if (name.StartsWith("refs/heads/", StringComparison.Ordinal) && obj.Type != ObjectType.Commit)
-                {
-                    report.Add($"ref {name}: names a {obj.Type.ToString().ToLowerInvariant()} {id}, not a commit");
-                }
-            }
-            catch (Exception e) when (e is RepositoryException or IOException)
-            {
-                report.Add($"ref {name}: {e.Message}");
-            }
-        }
-    }
+    /// <summary>Runs every check; <paramref name="quick"/> skips per-object verification and the walk.</summary>
+    public FsckReport Run(bool quick) => Run(_repo, new FsckOptions { Quick = quick, OnPack = OnPack });
 }
