@@ -18,6 +18,8 @@ public sealed class ObjectStore : IDisposable
     private readonly List<(DateTime When, IDisposable Item)> _retired = [];
     private PackSet _packs;
     private long _generation;
+    private PackQuarantine _quarantine;
+    private string _quarantineStamp;
 
     /// <summary>Opens the store of <paramref name="objectsDir"/> (the repository's objects folder).</summary>
     public ObjectStore(string objectsDir)
@@ -25,7 +27,16 @@ public sealed class ObjectStore : IDisposable
         _objectsDir = objectsDir;
         PackDir = Path.Combine(objectsDir, "pack");
         _packs = PackSetLoader.Load(PackDir, new Dictionary<string, PackEntry>());
+        GitDir = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(objectsDir)))!;
+        _quarantineStamp = QuarantineStamp();
+        _quarantine = PackQuarantine.Load(GitDir);
     }
+
+    /// <summary>The git directory (the objects folder's parent), where the quarantine file lives.</summary>
+    public string GitDir { get; }
+
+    /// <summary>The packs recorded as damaged, as this store last read or wrote the quarantine file.</summary>
+    public PackQuarantine Quarantine => Volatile.Read(ref _quarantine);
 
     /// <summary>objects/pack.</summary>
     public string PackDir { get; }
@@ -34,7 +45,9 @@ public sealed class ObjectStore : IDisposable
     public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>True when the object is in a pack (as bup checks: loose objects are not consulted).</summary>
-    public bool ContainsInPacks(ObjectId id) => _packs.TryLocate(id, out _, out _);
+    /// A copy only in a quarantined pack counts as absent, so writers store the object again.
+    public bool ContainsInPacks(ObjectId id) =>
+        _packs.TryLocate(id, out var pack, out _) && (!IsQuarantined(pack) || _packs.TryLocateAvoiding(id, IsQuarantined, out _, out _));
 
     /// <summary>True when the object is in a pack or loose.</summary>
     public bool Contains(ObjectId id) =>
@@ -71,7 +84,7 @@ public sealed class ObjectStore : IDisposable
     {
         if (_packs.TryLocate(id, out var pack, out var offset, expectPresent: true))
         {
-            obj = ReadEntry(pack.Pack, offset, id, pinned);
+            obj = ReadCopy(id, pack, offset, pinned);
             return true;
         }
 
@@ -83,7 +96,7 @@ public sealed class ObjectStore : IDisposable
 
         if (Refresh() && _packs.TryLocate(id, out pack, out offset))
         {
-            obj = ReadEntry(pack.Pack, offset, id, pinned);
+            obj = ReadCopy(id, pack, offset, pinned);
             return true;
         }
 
@@ -101,11 +114,100 @@ public sealed class ObjectStore : IDisposable
         try
         {
             return _packs.TryLocate(id, out var pack, out var offset, expectPresent: true)
-                && pack.Pack.TryInflateBlobInto(offset, destination);
+                && !IsQuarantined(pack) && TryInflateBlobInto(pack, offset, destination);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return false; // a repack removed the pack: the general path refreshes the view
+        }
+    }
+
+    // A damaged copy is reported and declined: the general path then looks for another copy.
+    private bool TryInflateBlobInto(PackEntry pack, long offset, Span<byte> destination)
+    {
+        try
+        {
+            return pack.Pack.TryInflateBlobInto(offset, destination);
+        }
+        catch (CorruptObjectException e)
+        {
+            ReportDamage(pack.Pack, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads the copy at <paramref name="pack"/>/<paramref name="offset"/>, preferring a copy outside the
+    /// quarantine; a copy found corrupt is reported (<see cref="ReportDamage"/>) and another pack's copy,
+    /// if any, is read instead.
+    /// </summary>
+    private GitObject ReadCopy(ObjectId id, PackEntry pack, long offset, bool pinned)
+    {
+        if (IsQuarantined(pack) && _packs.TryLocateAvoiding(id, IsQuarantined, out var good, out var goodOffset))
+        {
+            (pack, offset) = (good, goodOffset);
+        }
+
+        try
+        {
+            return ReadEntry(pack.Pack, offset, id, pinned);
+        }
+        catch (CorruptObjectException e)
+        {
+            ReportDamage(pack.Pack, e.Message);
+            if (_packs.TryLocateAvoiding(id, p => ReferenceEquals(p, pack) || IsQuarantined(p), out var other, out var otherOffset))
+            {
+                return ReadEntry(other.Pack, otherOffset, id, pinned);
+            }
+
+            throw;
+        }
+    }
+
+    private bool IsQuarantined(PackEntry pack)
+    {
+        var q = Quarantine;
+        return q.Packs.Count != 0 && q.Contains(pack.PackPath);
+    }
+
+    /// <summary>
+    /// Records <paramref name="pack"/> as damaged (the quarantine file; docs/DESIGN.md "Repair and
+    /// quarantine"): from now on writers store its objects again and readers prefer other copies.
+    /// Every read path that catches a <see cref="CorruptObjectException"/> from a pack calls this,
+    /// including an id that does not match its content. Never throws for an unwritable repository.
+    /// </summary>
+    public void ReportDamage(PackFile pack, string reason)
+    {
+        if (Quarantine.Contains(pack.Path))
+        {
+            return;
+        }
+
+        lock (_refreshLock)
+        {
+            Volatile.Write(ref _quarantine, PackQuarantine.Update(GitDir, q => q.WithPack(pack.Path, reason), Warn));
+            _quarantineStamp = QuarantineStamp();
+        }
+
+        Warn($"{pack.Path} is damaged ({reason}); quarantined: new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
+    }
+
+    private static void Warn(string message) => Console.Error.WriteLine("warning: " + message);
+
+    // Size and time of the quarantine file: another process may have changed it.
+    private string QuarantineStamp()
+    {
+        var f = new FileInfo(PackQuarantine.PathOf(GitDir));
+        return f.Exists ? $"{f.Length} {f.LastWriteTimeUtc.Ticks}" : string.Empty;
+    }
+
+    private void ReloadQuarantineIfChanged()
+    {
+        var stamp = QuarantineStamp();
+        if (stamp != _quarantineStamp)
+        {
+            _quarantineStamp = stamp;
+            Volatile.Write(ref _quarantine, PackQuarantine.Load(GitDir));
         }
     }
 
@@ -127,6 +229,7 @@ public sealed class ObjectStore : IDisposable
     {
         lock (_refreshLock)
         {
+            ReloadQuarantineIfChanged();
             var old = _packs;
             if (!PackSetLoader.HasChanged(PackDir, old))
             {
