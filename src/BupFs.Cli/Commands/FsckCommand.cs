@@ -14,9 +14,15 @@ public static class FsckCommand
     public static Command Create()
     {
         var command = new Command("fsck", "check the repository for damage (pack checksums, object ids, refs)") { Quick, Verbose, Quiet };
+        FsckRepair.AddOptions(command);
         command.SetAction(r =>
         {
             using var repo = GlobalOptions.OpenRepo(r);
+            if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose)) is { } recoveryExit)
+            {
+                return recoveryExit;
+            }
+
             var checker = new RepositoryChecker(repo)
             {
                 OnPack = r.GetValue(Verbose) ? (name, n) => Console.Error.WriteLine($"checked {name}: {n} objects") : null,

@@ -178,18 +178,21 @@ public sealed class ObjectStore : IDisposable
     /// </summary>
     public void ReportDamage(PackFile pack, string reason)
     {
-        if (Quarantine.Contains(pack.Path))
+        if (!Quarantine.Contains(pack.Path))
         {
-            return;
+            ChangeQuarantine(q => q.WithPack(pack.Path, reason));
+            Warn($"{pack.Path} is damaged ({reason}); quarantined: new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
         }
+    }
 
+    /// <summary>Rewrites the quarantine file with <paramref name="change"/> and uses the result at once.</summary>
+    internal void ChangeQuarantine(Func<PackQuarantine, IEnumerable<QuarantineEntry>> change)
+    {
         lock (_refreshLock)
         {
-            Volatile.Write(ref _quarantine, PackQuarantine.Update(GitDir, q => q.WithPack(pack.Path, reason), Warn));
+            Volatile.Write(ref _quarantine, PackQuarantine.Update(GitDir, change, Warn));
             _quarantineStamp = QuarantineStamp();
         }
-
-        Warn($"{pack.Path} is damaged ({reason}); quarantined: new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
     }
 
     private static void Warn(string message) => Console.Error.WriteLine("warning: " + message);

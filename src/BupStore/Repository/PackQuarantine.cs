@@ -94,7 +94,13 @@ public sealed class PackQuarantine
     {
         lock (WriteLock)
         {
-            var next = new PackQuarantine([.. change(Load(gitDir))]);
+            var current = Load(gitDir);
+            var next = new PackQuarantine([.. change(current)]);
+            if (next.Entries.SequenceEqual(current.Entries))
+            {
+                return next; // nothing to record: a read-only command then writes nothing
+            }
+
             try
             {
                 Durable.WriteAllBytes(PathOf(gitDir), Encoding.UTF8.GetBytes(next.Format()));
