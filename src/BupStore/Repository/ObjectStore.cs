@@ -181,7 +181,19 @@ public sealed class ObjectStore : IDisposable
         if (!Quarantine.Contains(pack.Path))
         {
             ChangeQuarantine(q => q.WithPack(pack.Path, reason));
-            Warn($"{pack.Path} is damaged ({reason}); quarantined: new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
+            Warn($"{Path.GetFileName(pack.Path)} quarantined as damaged ({reason}): new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
+        }
+    }
+
+    /// <summary>
+    /// Drops the quarantine's lost ids that a pack holds again (a save wrote them anew), so saves stop
+    /// checking reused files in depth once nothing is missing (see <see cref="ReuseGuard"/>).
+    /// </summary>
+    public void ForgetRewritten()
+    {
+        if (Quarantine.LostIds.Any(id => ContainsInPacks(id)))
+        {
+            ChangeQuarantine(q => q.Entries.Where(e => e.Kind != QuarantineEntry.LostKind || !ObjectId.TryParse(e.Name, out var id) || !ContainsInPacks(id)));
         }
     }
 
