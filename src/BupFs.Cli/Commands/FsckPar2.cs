@@ -82,9 +82,21 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
         lock (Repaired)
         {
             Repaired.Add(name);
+            SetAsideOriginals(stem);
         }
 
         return (100, "repaired");
+    }
+
+    // par2 repair keeps the damaged file as pack-X.pack.1 (idx.1): move it with the damaged packs, out of objects/pack.
+    private void SetAsideOriginals(string stem)
+    {
+        var originals = Directory.EnumerateFiles(Path.GetDirectoryName(stem)!, Path.GetFileName(stem) + ".*")
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(f, @"\.(pack|idx)\.[0-9]+$")).ToList();
+        if (originals.Count > 0)
+        {
+            Log($"{Path.GetFileName(stem)}: damaged original(s) moved to {PackRepair.SetAside(repo.GitDir, originals)}");
+        }
     }
 
     private (int Code, string Result) CheckThenGenerate(string stem)

@@ -204,24 +204,34 @@ public sealed class PackRepair
     /// <summary>Moves each damaged pack with its idx and par2 files into one new folder; renames only.</summary>
     private void MoveAside(IEnumerable<string> stems, RepairReport report)
     {
-        var dir = Path.Combine(_repo.GitDir, DamagedFolder, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(dir);
-        foreach (var stem in stems)
-        {
-            // The pack goes last: a pack without its idx is ignored by git and bup, the reverse is not.
-            var files = Directory.EnumerateFiles(_repo.PackDir, stem + ".*").OrderBy(f => f.EndsWith(".pack", StringComparison.Ordinal));
-            foreach (var file in files)
-            {
-                File.Move(file, Path.Combine(dir, Path.GetFileName(file)));
-            }
+        // The pack goes last: a pack without its idx is ignored by git and bup, the reverse is not.
+        var files = stems.SelectMany(stem => Directory.EnumerateFiles(_repo.PackDir, stem + ".*").OrderBy(f => f.EndsWith(".pack", StringComparison.Ordinal))).ToList();
+        report.DamagedDir = SetAside(_repo.GitDir, files);
+        report.MovedPacks.AddRange(stems);
+    }
 
-            report.MovedPacks.Add(stem);
+    /// <summary>
+    /// Moves <paramref name="files"/> (in order) into a new REPO/bupfs-damaged/TIME/ folder, by rename
+    /// only, and syncs both folders; returns that folder. Also for the damaged originals par2 repair
+    /// leaves beside a repaired pack (pack-X.pack.1).
+    /// </summary>
+    public static string SetAside(string gitDir, IReadOnlyList<string> files)
+    {
+        var dir = Path.Combine(gitDir, DamagedFolder, DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(dir);
+        foreach (var file in files)
+        {
+            File.Move(file, Path.Combine(dir, Path.GetFileName(file)));
         }
 
         Durable.SyncDirectory(dir);
         Durable.SyncDirectory(Path.GetDirectoryName(dir)!);
-        Durable.SyncDirectory(_repo.PackDir);
-        report.DamagedDir = dir;
+        foreach (var from in files.Select(Path.GetDirectoryName).Distinct())
+        {
+            Durable.SyncDirectory(from!);
+        }
+
+        return dir;
     }
 
     /// <summary>midx and bloom only accelerate: drop those naming moved packs and rebuild from what remains.</summary>
