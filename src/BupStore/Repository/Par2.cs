@@ -31,7 +31,7 @@ public sealed class Par2
         }
         catch (Win32Exception e)
         {
-            error = $"par2 is not installed or cannot run ({e.Message}); install the par2 package for -g/-r";
+            error = $"par2 not found or not runnable ({e.NativeErrorCode}): -g and -r need it (install the par2 package)";
             return null;
         }
     }
