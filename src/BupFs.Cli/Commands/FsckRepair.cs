@@ -84,6 +84,6 @@ public static class FsckRepair
         }
 
         // bup: a par2 repair exits 100; a salvage that kept everything counts as a repair too.
-        return report.LostIds.Count > 0 ? 1 : report.MovedPacks.Count > 0 || par2Run.Repaired.Count > 0 ? 100 : par2Code;
+        return report.LostIds.Count > 0 ? 1 : !report.Clean || par2Run.Repaired.Count > 0 ? 100 : par2Code;
     }
 }

@@ -34,6 +34,7 @@ public sealed class PackRepair
     public RepairReport Run()
     {
         var report = new RepairReport();
+        RebuildBrokenIdx(report);
         var damaged = FindDamaged(report);
         foreach (var (stem, reason) in damaged)
         {
@@ -44,11 +45,82 @@ public sealed class PackRepair
         {
             Recover(damaged.Keys, report);
             MoveAside(damaged.Keys, report);
+        }
+
+        if (damaged.Count > 0 || report.RebuiltIdx.Count > 0)
+        {
             RebuildIndexes();
         }
 
         RecordOutcome(report);
         return report;
+    }
+
+    /// <summary>
+    /// A sound pack whose idx is missing or damaged gets a new idx from the pack itself (the damaged
+    /// idx moved aside first); a pack that is itself damaged is left to the salvage.
+    /// </summary>
+    private void RebuildBrokenIdx(RepairReport report)
+    {
+        foreach (var packPath in Directory.EnumerateFiles(_repo.PackDir, "*.pack").Order(StringComparer.Ordinal))
+        {
+            var idxPath = Path.ChangeExtension(packPath, ".idx");
+            if (IdxMatches(idxPath, packPath) is not { } problem || !PackIsSound(packPath))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.Exists(idxPath))
+                {
+                    SetAside(_repo.GitDir, [idxPath]);
+                }
+
+                PackIndexRebuild.Write(_repo.Objects, packPath);
+                report.RebuiltIdx.Add(PackQuarantine.Stem(packPath));
+                report.Say($"{PackQuarantine.Stem(packPath)}: {problem}; idx rebuilt from the pack");
+            }
+            catch (Exception e) when (e is RepositoryException or IOException)
+            {
+                report.Say($"{PackQuarantine.Stem(packPath)}: {problem}; cannot rebuild it: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Null when the idx exists, is intact and belongs to the pack; else what is wrong.</summary>
+    private static string? IdxMatches(string idxPath, string packPath)
+    {
+        if (!File.Exists(idxPath))
+        {
+            return "idx missing";
+        }
+
+        try
+        {
+            using var idx = PackIndex.Open(idxPath);
+            using var pack = PackFile.Open(packPath);
+            return !idx.VerifyChecksum() ? "idx checksum mismatch"
+                : idx.PackChecksum != pack.ReadTrailer() || idx.Count != pack.Count ? "idx does not describe its pack"
+                : null;
+        }
+        catch (Exception e) when (e is RepositoryException or IOException)
+        {
+            return e.Message;
+        }
+    }
+
+    private static bool PackIsSound(string packPath)
+    {
+        try
+        {
+            using var pack = PackFile.Open(packPath);
+            return pack.VerifyTrailer();
+        }
+        catch (Exception e) when (e is RepositoryException or IOException)
+        {
+            return false;
+        }
     }
 
     private Dictionary<string, string> FindDamaged(RepairReport report)

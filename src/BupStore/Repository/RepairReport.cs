@@ -23,6 +23,9 @@ public sealed class RepairReport
     /// <summary>Objects of damaged packs that another pack (or a loose object) already held intact.</summary>
     public long AlreadyElsewhere { get; internal set; }
 
+    /// <summary>Stems of sound packs whose missing or damaged idx was rebuilt from the pack.</summary>
+    public List<string> RebuiltIdx { get; } = [];
+
     /// <summary>Packs written with the recovered objects.</summary>
     public List<string> NewPacks { get; } = [];
 
@@ -33,7 +36,7 @@ public sealed class RepairReport
     public IReadOnlyList<string> Messages => _messages;
 
     /// <summary>True when nothing was damaged.</summary>
-    public bool Clean => MovedPacks.Count == 0 && _lost.Count == 0;
+    public bool Clean => MovedPacks.Count == 0 && RebuiltIdx.Count == 0 && _lost.Count == 0;
 
     internal void Lose(ObjectId id) => _lost.Add(id);
 

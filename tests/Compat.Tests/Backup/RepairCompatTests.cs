@@ -80,6 +80,22 @@ public sealed class RepairCompatTests : IDisposable
     }
 
     [Fact]
+    public void Repair_rebuilds_a_missing_idx_of_a_sound_pack_as_git_index_pack_writes_it()
+    {
+        SaveSource();
+        var idx = Directory.GetFiles(Path.Combine(_ws.Repo, "objects", "pack"), "*.idx").Single();
+        var original = File.ReadAllBytes(idx);
+        File.Delete(idx);
+
+        var repair = _ws.Bupfs("fsck", "-r");
+        Assert.Equal((100, string.Empty), (repair.Exit, repair.Stdout));
+        Assert.Equal(original, File.ReadAllBytes(idx));
+        Assert.False(Directory.Exists(Path.Combine(_ws.Repo, "bupfs-damaged")));
+        AssertGitFsckClean();
+        AssertRestoresWhole("t");
+    }
+
+    [Fact]
     public void Par2_files_bupfs_writes_let_bup_repair_a_damaged_pack()
     {
         RequirePar2();
