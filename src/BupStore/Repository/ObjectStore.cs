@@ -176,12 +176,15 @@ public sealed class ObjectStore : IDisposable
     /// Every read path that catches a <see cref="CorruptObjectException"/> from a pack calls this,
     /// including an id that does not match its content. Never throws for an unwritable repository.
     /// </summary>
-    public void ReportDamage(PackFile pack, string reason)
+    public void ReportDamage(PackFile pack, string reason) => ReportDamage(pack.Path, reason);
+
+    /// <summary>As <see cref="ReportDamage(PackFile, string)"/>, by the pack's (or its idx's) path, for checkers that hold no <see cref="PackFile"/>.</summary>
+    public void ReportDamage(string packPath, string reason)
     {
-        if (!Quarantine.Contains(pack.Path))
+        if (!Quarantine.Contains(packPath))
         {
-            ChangeQuarantine(q => q.WithPack(pack.Path, reason));
-            Warn($"{Path.GetFileName(pack.Path)} quarantined as damaged ({reason}): new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
+            ChangeQuarantine(q => q.WithPack(packPath, reason));
+            Warn($"{Path.GetFileName(packPath)} quarantined as damaged ({reason}): new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
         }
     }
 
