@@ -64,12 +64,13 @@ public sealed class PackQuarantineTests : IDisposable
     }
 
     [Fact]
-    public void A_direct_blob_read_of_a_damaged_copy_declines_and_quarantines()
+    public void A_direct_blob_read_of_the_only_copy_throws_and_quarantines_then_declines_while_quarantined()
     {
         WriteDamagedPack();
         _repo.Objects.Refresh();
-        Assert.False(_repo.Objects.TryReadBlobInto(Id, new byte[Data.Length]));
+        Assert.Throws<CorruptObjectException>(() => _repo.Objects.TryReadBlobInto(Id, new byte[Data.Length]));
         Assert.Single(_repo.Objects.Quarantine.Packs);
+        Assert.False(_repo.Objects.TryReadBlobInto(Id, new byte[Data.Length])); // the general path then reports the damage
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class ObjectStore : IDisposable
     private long _generation;
     private PackQuarantine _quarantine;
     private string _quarantineStamp;
+    private readonly string? _quarantineDir;
 
     /// <summary>Opens the store of <paramref name="objectsDir"/> (the repository's objects folder).</summary>
     public ObjectStore(string objectsDir)
@@ -27,13 +28,12 @@ public sealed class ObjectStore : IDisposable
         _objectsDir = objectsDir;
         PackDir = Path.Combine(objectsDir, "pack");
         _packs = PackSetLoader.Load(PackDir, new Dictionary<string, PackEntry>());
-        GitDir = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(objectsDir)))!;
+        // The quarantine file lives in the git directory; a bare objects folder (tests, tools) keeps it in memory.
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(objectsDir));
+        _quarantineDir = Path.GetFileName(full) == "objects" ? Path.GetDirectoryName(full) : null;
         _quarantineStamp = QuarantineStamp();
-        _quarantine = PackQuarantine.Load(GitDir);
+        _quarantine = _quarantineDir is null ? PackQuarantine.Empty : PackQuarantine.Load(_quarantineDir);
     }
-
-    /// <summary>The git directory (the objects folder's parent), where the quarantine file lives.</summary>
-    public string GitDir { get; }
 
     /// <summary>The packs recorded as damaged, as this store last read or wrote the quarantine file.</summary>
     public PackQuarantine Quarantine => Volatile.Read(ref _quarantine);
@@ -114,7 +114,7 @@ public sealed class ObjectStore : IDisposable
         try
         {
             return _packs.TryLocate(id, out var pack, out var offset, expectPresent: true)
-                && !IsQuarantined(pack) && TryInflateBlobInto(pack, offset, destination);
+                && !IsQuarantined(pack) && TryInflateBlobInto(id, pack, offset, destination);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -122,8 +122,9 @@ public sealed class ObjectStore : IDisposable
         }
     }
 
-    // A damaged copy is reported and declined: the general path then looks for another copy.
-    private bool TryInflateBlobInto(PackEntry pack, long offset, Span<byte> destination)
+    // A damaged copy is reported; when another pack has the id, declined for the general path to
+    // read that copy, else the error stands.
+    private bool TryInflateBlobInto(ObjectId id, PackEntry pack, long offset, Span<byte> destination)
     {
         try
         {
@@ -132,7 +133,12 @@ public sealed class ObjectStore : IDisposable
         catch (CorruptObjectException e)
         {
             ReportDamage(pack.Pack, e.Message);
-            return false;
+            if (_packs.TryLocateAvoiding(id, IsQuarantined, out _, out _))
+            {
+                return false;
+            }
+
+            throw;
         }
     }
 
@@ -205,7 +211,8 @@ public sealed class ObjectStore : IDisposable
     {
         lock (_refreshLock)
         {
-            Volatile.Write(ref _quarantine, PackQuarantine.Update(GitDir, change, Warn));
+            var next = _quarantineDir is null ? new PackQuarantine([.. change(Quarantine)]) : PackQuarantine.Update(_quarantineDir, change, Warn);
+            Volatile.Write(ref _quarantine, next);
             _quarantineStamp = QuarantineStamp();
         }
     }
@@ -215,7 +222,12 @@ public sealed class ObjectStore : IDisposable
     // Size and time of the quarantine file: another process may have changed it.
     private string QuarantineStamp()
     {
-        var f = new FileInfo(PackQuarantine.PathOf(GitDir));
+        if (_quarantineDir is null)
+        {
+            return string.Empty;
+        }
+
+        var f = new FileInfo(PackQuarantine.PathOf(_quarantineDir));
         return f.Exists ? $"{f.Length} {f.LastWriteTimeUtc.Ticks}" : string.Empty;
     }
 
@@ -225,7 +237,7 @@ public sealed class ObjectStore : IDisposable
         if (stamp != _quarantineStamp)
         {
             _quarantineStamp = stamp;
-            Volatile.Write(ref _quarantine, PackQuarantine.Load(GitDir));
+            Volatile.Write(ref _quarantine, PackQuarantine.Load(_quarantineDir!));
         }
     }
 
