@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using BupBackup.Index;
 using BupStore.Formats;
 using BupStore.Objects;
+using BupStore.Repository;
 
 namespace BupBackup.Save;
 
@@ -20,6 +21,7 @@ internal sealed class SaveProducer
     private readonly ArchiveLayout _layout;
     private readonly SharedWriter _writer;
     private readonly long? _smaller;
+    private readonly ReuseGuard _reuse;
 
     public SaveProducer(IndexReader reader, List<byte[]> sources, ArchiveLayout layout, SharedWriter writer, long? smaller)
     {
@@ -28,6 +30,7 @@ internal sealed class SaveProducer
         _layout = layout;
         _writer = writer;
         _smaller = smaller;
+        _reuse = new ReuseGuard(writer.Writer);
     }
 
     /// <summary>Bytes and files the save will read (for the progress display). Queues nothing.</summary>
@@ -148,7 +151,9 @@ internal sealed class SaveProducer
         }
     }
 
-    private bool IsStored(IndexRecord record) => record.IsValid && !record.Id.IsZero && _writer.Exists(record.Id);
+    // Once damage is recorded, the guard also checks below the object (docs/DESIGN.md, "Repair and quarantine").
+    private bool IsStored(IndexRecord record) =>
+        record.IsValid && !record.Id.IsZero && _reuse.MayReuse(record.Id, record.IsDirectory, record.GitMode == GitFileMode.Tree);
 
     /// <summary>Creates jobs and queues them at once, so that reading runs ahead of tree building.</summary>
     private sealed class JobFactory(SaveWorkers workers, FileSaver saver)

@@ -13,11 +13,18 @@ public static class FsckCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("fsck", "check the repository for damage (packs, objects, refs, saves, midx and bloom)") { Quick, Verbose, Quiet };
+        var command = new Command("fsck", "check the repository for damage (packs, objects, refs, saves, midx and bloom); repair with par2 or by salvaging") { Quick, Verbose, Quiet };
+        FsckRepair.AddOptions(command);
         command.SetAction(r =>
         {
             using var repo = GlobalOptions.OpenRepo(r);
+            if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose)) is { } recoveryExit)
+            {
+                return recoveryExit;
+            }
+
             var report = FsckRun.Check(repo, r.GetValue(Quick), r.GetValue(Verbose), r.GetValue(Quiet));
+            FsckRun.Quarantine(repo, report);
             return report.Clean ? 0 : 1;
         });
         return command;

@@ -34,6 +34,21 @@ public static class FsckRun
         return report;
     }
 
+    /// <summary>
+    /// Records every pack the check found damaged in the quarantine, so the next save stores their
+    /// objects again instead of deduplicating against a copy that cannot be read back.
+    /// </summary>
+    public static void Quarantine(BupStore.Repository.Repository repo, FsckReport report)
+    {
+        var damaged = report.Problems
+            .Where(p => p.Kind is FsckProblemKind.PackFile or FsckProblemKind.DamagedObject && p.Pack is not null && p.Pack.EndsWith(".pack", StringComparison.Ordinal))
+            .GroupBy(p => p.Pack!, StringComparer.Ordinal);
+        foreach (var pack in damaged)
+        {
+            repo.Objects.ReportDamage(pack.Key, pack.First().Message);
+        }
+    }
+
     private static long FsckTotal(BupStore.Repository.Repository repo) =>
         Directory.Exists(repo.PackDir) ? Directory.EnumerateFiles(repo.PackDir, "*.pack").Sum(p => new FileInfo(p).Length) : 0;
 }

@@ -46,6 +46,17 @@ internal sealed unsafe partial class ZlibInflater
         return inflater is null ? InflateStatus.Unavailable : inflater.Run(input, output);
     }
 
+    /// <summary>
+    /// As <see cref="InflateWithZlib"/>, also giving how many input bytes the stream used: where the next
+    /// pack entry starts, when a pack is indexed without its idx (PackIndexRebuild).
+    /// </summary>
+    internal static InflateStatus InflateCounting(ReadOnlySpan<byte> input, Span<byte> output, out int consumed)
+    {
+        var inflater = t_current ??= Create();
+        consumed = 0;
+        return inflater is null ? InflateStatus.Unavailable : inflater.Run(input, output, out consumed);
+    }
+
     private static ZlibInflater? Create()
     {
         if (Volatile.Read(ref s_unavailable) != 0)
@@ -65,8 +76,11 @@ internal sealed unsafe partial class ZlibInflater
         }
     }
 
-    private InflateStatus Run(ReadOnlySpan<byte> input, Span<byte> output)
+    private InflateStatus Run(ReadOnlySpan<byte> input, Span<byte> output) => Run(input, output, out _);
+
+    private InflateStatus Run(ReadOnlySpan<byte> input, Span<byte> output, out int consumed)
     {
+        consumed = 0;
         var z = _state.Stream;
         if (NativeReset(z, WindowBits) != ZOk)
         {
@@ -83,6 +97,7 @@ internal sealed unsafe partial class ZlibInflater
             z->NextOut = output.IsEmpty ? &spare : o;
             z->AvailOut = (uint)output.Length;
             var result = NativeInflate(z, ZFinish);
+            consumed = input.Length - (int)z->AvailIn;
             return Classify(result, z->AvailIn, z->AvailOut);
         }
     }

@@ -18,6 +18,9 @@ public sealed class ObjectStore : IDisposable
     private readonly List<(DateTime When, IDisposable Item)> _retired = [];
     private PackSet _packs;
     private long _generation;
+    private PackQuarantine _quarantine;
+    private string _quarantineStamp;
+    private readonly string? _quarantineDir;
 
     /// <summary>Opens the store of <paramref name="objectsDir"/> (the repository's objects folder).</summary>
     public ObjectStore(string objectsDir)
@@ -25,7 +28,15 @@ public sealed class ObjectStore : IDisposable
         _objectsDir = objectsDir;
         PackDir = Path.Combine(objectsDir, "pack");
         _packs = PackSetLoader.Load(PackDir, new Dictionary<string, PackEntry>());
+        // The quarantine file lives in the git directory; a bare objects folder (tests, tools) keeps it in memory.
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(objectsDir));
+        _quarantineDir = Path.GetFileName(full) == "objects" ? Path.GetDirectoryName(full) : null;
+        _quarantineStamp = QuarantineStamp();
+        _quarantine = _quarantineDir is null ? PackQuarantine.Empty : PackQuarantine.Load(_quarantineDir);
     }
+
+    /// <summary>The packs recorded as damaged, as this store last read or wrote the quarantine file.</summary>
+    public PackQuarantine Quarantine => Volatile.Read(ref _quarantine);
 
     /// <summary>objects/pack.</summary>
     public string PackDir { get; }
@@ -34,7 +45,9 @@ public sealed class ObjectStore : IDisposable
     public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>True when the object is in a pack (as bup checks: loose objects are not consulted).</summary>
-    public bool ContainsInPacks(ObjectId id) => _packs.TryLocate(id, out _, out _);
+    /// A copy only in a quarantined pack counts as absent, so writers store the object again.
+    public bool ContainsInPacks(ObjectId id) =>
+        _packs.TryLocate(id, out var pack, out _) && (!IsQuarantined(pack) || _packs.TryLocateAvoiding(id, IsQuarantined, out _, out _));
 
     /// <summary>True when the object is in a pack or loose.</summary>
     public bool Contains(ObjectId id) =>
@@ -71,7 +84,7 @@ public sealed class ObjectStore : IDisposable
     {
         if (_packs.TryLocate(id, out var pack, out var offset, expectPresent: true))
         {
-            obj = ReadEntry(pack.Pack, offset, id, pinned);
+            obj = ReadCopy(id, pack, offset, pinned);
             return true;
         }
 
@@ -84,7 +97,7 @@ public sealed class ObjectStore : IDisposable
 
         if (Refresh() && _packs.TryLocate(id, out pack, out offset))
         {
-            obj = ReadEntry(pack.Pack, offset, id, pinned);
+            obj = ReadCopy(id, pack, offset, pinned);
             return true;
         }
 
@@ -103,8 +116,22 @@ public sealed class ObjectStore : IDisposable
     {
         try
         {
-            if (!_packs.TryLocate(id, out var pack, out var offset, expectPresent: true)
-                || !pack.Pack.TryInflateBlobInto(offset, destination))
+            return _packs.TryLocate(id, out var pack, out var offset, expectPresent: true)
+                && !IsQuarantined(pack) && TryInflateBlobInto(id, pack, offset, destination);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false; // a repack removed the pack: the general path refreshes the view
+        }
+    }
+
+    // A damaged copy is reported; when another pack has the id, declined for the general path to
+    // read that copy, else the error stands.
+    private bool TryInflateBlobInto(ObjectId id, PackEntry pack, long offset, Span<byte> destination)
+    {
+        try
+        {
+            if (!pack.Pack.TryInflateBlobInto(offset, destination))
             {
                 return false;
             }
@@ -113,9 +140,114 @@ public sealed class ObjectStore : IDisposable
             Verify(ObjectType.Blob, destination, id, pack.Pack.Path, offset);
             return true;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (CorruptObjectException e)
         {
-            return false; // a repack removed the pack: the general path refreshes the view
+            ReportDamage(pack.Pack, e.Message);
+            if (_packs.TryLocateAvoiding(id, IsQuarantined, out _, out _))
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the copy at <paramref name="pack"/>/<paramref name="offset"/>, preferring a copy outside the
+    /// quarantine; a copy found corrupt is reported (<see cref="ReportDamage"/>) and another pack's copy,
+    /// if any, is read instead.
+    /// </summary>
+    private GitObject ReadCopy(ObjectId id, PackEntry pack, long offset, bool pinned)
+    {
+        if (IsQuarantined(pack) && _packs.TryLocateAvoiding(id, IsQuarantined, out var good, out var goodOffset))
+        {
+            (pack, offset) = (good, goodOffset);
+        }
+
+        try
+        {
+            return ReadEntry(pack.Pack, offset, id, pinned);
+        }
+        catch (CorruptObjectException e)
+        {
+            ReportDamage(pack.Pack, e.Message);
+            if (_packs.TryLocateAvoiding(id, p => ReferenceEquals(p, pack) || IsQuarantined(p), out var other, out var otherOffset))
+            {
+                return ReadEntry(other.Pack, otherOffset, id, pinned);
+            }
+
+            throw;
+        }
+    }
+
+    private bool IsQuarantined(PackEntry pack)
+    {
+        var q = Quarantine;
+        return q.Packs.Count != 0 && q.Contains(pack.PackPath);
+    }
+
+    /// <summary>
+    /// Records <paramref name="pack"/> as damaged (the quarantine file; docs/DESIGN.md "Repair and
+    /// quarantine"): from now on writers store its objects again and readers prefer other copies.
+    /// Every read path that catches a <see cref="CorruptObjectException"/> from a pack calls this,
+    /// including an id that does not match its content. Never throws for an unwritable repository.
+    /// </summary>
+    public void ReportDamage(PackFile pack, string reason) => ReportDamage(pack.Path, reason);
+
+    /// <summary>As <see cref="ReportDamage(PackFile, string)"/>, by the pack's (or its idx's) path, for checkers that hold no <see cref="PackFile"/>.</summary>
+    public void ReportDamage(string packPath, string reason)
+    {
+        if (!Quarantine.Contains(packPath))
+        {
+            ChangeQuarantine(q => q.WithPack(packPath, reason));
+            Warn($"{Path.GetFileName(packPath)} quarantined as damaged ({reason}): new saves store its objects again; 'bupfs fsck --repair' recovers what it can");
+        }
+    }
+
+    /// <summary>
+    /// Drops the quarantine's lost ids that a pack holds again (a save wrote them anew), so saves stop
+    /// checking reused files in depth once nothing is missing (see <see cref="ReuseGuard"/>).
+    /// </summary>
+    public void ForgetRewritten()
+    {
+        if (Quarantine.LostIds.Any(id => ContainsInPacks(id)))
+        {
+            ChangeQuarantine(q => q.Entries.Where(e => e.Kind != QuarantineEntry.LostKind || !ObjectId.TryParse(e.Name, out var id) || !ContainsInPacks(id)));
+        }
+    }
+
+    /// <summary>Rewrites the quarantine file with <paramref name="change"/> and uses the result at once.</summary>
+    internal void ChangeQuarantine(Func<PackQuarantine, IEnumerable<QuarantineEntry>> change)
+    {
+        lock (_refreshLock)
+        {
+            var next = _quarantineDir is null ? new PackQuarantine([.. change(Quarantine)]) : PackQuarantine.Update(_quarantineDir, change, Warn);
+            Volatile.Write(ref _quarantine, next);
+            _quarantineStamp = QuarantineStamp();
+        }
+    }
+
+    private static void Warn(string message) => Console.Error.WriteLine("warning: " + message);
+
+    // Size and time of the quarantine file: another process may have changed it.
+    private string QuarantineStamp()
+    {
+        if (_quarantineDir is null)
+        {
+            return string.Empty;
+        }
+
+        var f = new FileInfo(PackQuarantine.PathOf(_quarantineDir));
+        return f.Exists ? $"{f.Length} {f.LastWriteTimeUtc.Ticks}" : string.Empty;
+    }
+
+    private void ReloadQuarantineIfChanged()
+    {
+        var stamp = QuarantineStamp();
+        if (stamp != _quarantineStamp)
+        {
+            _quarantineStamp = stamp;
+            Volatile.Write(ref _quarantine, PackQuarantine.Load(_quarantineDir!));
         }
     }
 
@@ -152,6 +284,7 @@ public sealed class ObjectStore : IDisposable
     {
         lock (_refreshLock)
         {
+            ReloadQuarantineIfChanged();
             var old = _packs;
             if (!PackSetLoader.HasChanged(PackDir, old))
             {

@@ -38,6 +38,9 @@ public sealed class ObjectWriter : IDisposable
         _pack = new PackWriter(objectsDir);
     }
 
+    /// <summary>The repository's objects, for checks that read (see <see cref="ReuseGuard"/>).</summary>
+    public ObjectStore Store => _store;
+
     /// <summary>Objects appended to packs so far.</summary>
     public long ObjectsWritten { get; private set; }
 
@@ -110,7 +113,11 @@ public sealed class ObjectWriter : IDisposable
     /// Publishes the open pack (if any object was written) and updates midx/bloom. Every object
     /// written is durable once this returns; refs may then point at them.
     /// </summary>
-    public void Close() => FinishPack();
+    public void Close()
+    {
+        FinishPack();
+        _store.ForgetRewritten();
+    }
 
     /// <summary>Disposing without <see cref="Close"/> discards the unfinished pack.</summary>
     public void Dispose() => _pack.Dispose();

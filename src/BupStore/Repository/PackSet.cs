@@ -106,6 +106,26 @@ internal sealed class PackSet
         return TryLocateIn(_midxPacks[i], id, out pack, out offset);
     }
 
+    /// <summary>
+    /// Finds a copy of <paramref name="id"/> in a pack that <paramref name="avoid"/> rejects not, searching
+    /// every idx (midx files name one pack per id). For the rare reads and writes that met a
+    /// quarantined or damaged pack, so its cost does not matter.
+    /// </summary>
+    public bool TryLocateAvoiding(ObjectId id, Func<PackEntry, bool> avoid, out PackEntry pack, out long offset)
+    {
+        foreach (var p in ByName.Values)
+        {
+            if (!avoid(p) && p.Index.TryFind(id, out offset))
+            {
+                pack = p;
+                return true;
+            }
+        }
+
+        (pack, offset) = (null!, 0);
+        return false;
+    }
+
     private void MarkDamaged(int i, string reason)
     {
         if (Interlocked.Exchange(ref _midxDamaged[i], 1) == 0)

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using BupStore.Repository;
+
+namespace BupFs.Cli.Commands;
+
+/// <summary>
+/// The recovery half of bupfs fsck: bup's -g (par2 recovery files), -r/--repair (par2 repair where
+/// recovery files exist, then for any pack still damaged, salvage: quarantine, recover what verifies
+/// into a new pack, move the damaged pack aside, rebuild midx and bloom; see <see cref="PackRepair"/>)
+/// and -j. Without -g or -r, packs that have recovery files are also checked by par2 verify, as bup
+/// does, before the full check.
+/// </summary>
+public static class FsckRepair
+{
+    private static readonly Option<bool> Generate = new("--generate", "-g") { Description = "write par2 recovery files for packs that lack them (as bup fsck -g)" };
+    private static readonly Option<bool> Repair = new("--repair", "-r")
+    {
+        Description = "repair with par2 where recovery files exist, then move any pack still damaged aside into REPO/bupfs-damaged/, keeping every object that verifies",
+    };
+
+    private static readonly Option<int?> Jobs = new("--jobs", "-j") { Description = "packs checked at once (default: one per core)" };
+
+    /// <summary>Adds the options to the fsck command.</summary>
+    public static void AddOptions(Command command)
+    {
+        command.Options.Add(Generate);
+        command.Options.Add(Repair);
+        command.Options.Add(Jobs);
+    }
+
+    /// <summary>
+    /// Runs -g/-r when given and returns the exit status; otherwise verifies packs that have par2
+    /// files (reporting failures) and returns null, for fsck to go on with its checks.
+    /// </summary>
+    public static int? Run(ParseResult r, Repository repo, bool quick, bool verbose)
+    {
+        var generate = r.GetValue(Generate);
+        var repair = r.GetValue(Repair);
+        var jobs = Math.Max(1, r.GetValue(Jobs) ?? Environment.ProcessorCount);
+        var par2 = Par2.Find(out var missing);
+        if (par2 is null && (generate || repair) && !(repair && !generate && !AnyPar2(repo)))
+        {
+            Console.Error.WriteLine($"bupfs fsck: {missing}");
+            return 1;
+        }
+
+        if (!generate && !repair)
+        {
+            if (par2 is not null && AnyPar2(repo))
+            {
+                new FsckPar2(repo, par2, generate: false, repair: false, quick, verbose, jobs).Run();
+            }
+
+            return null;
+        }
+
+        var run = new FsckPar2(repo, par2, generate, repair, quick, verbose, jobs);
+        var code = run.Run();
+        return repair ? Salvage(repo, run, code) : code;
+    }
+
+    private static bool AnyPar2(Repository repo) => Directory.EnumerateFiles(repo.PackDir, "*.par2").Any();
+
+    /// <summary>After par2 did what it could: salvage every pack still damaged; report; exit status.</summary>
+    private static int Salvage(Repository repo, FsckPar2 par2Run, int par2Code)
+    {
+        repo.Objects.Refresh();
+        var report = new PackRepair(repo).Run();
+        foreach (var line in report.Messages)
+        {
+            Console.Error.WriteLine($"bupfs fsck: {line}");
+        }
+
+        if (report.MovedPacks.Count > 0)
+        {
+            Console.Error.WriteLine(
+                $"bupfs fsck: moved {report.MovedPacks.Count} damaged pack(s) to {report.DamagedDir}; {report.Recovered} object(s) recovered into "
+                + $"{string.Join(", ", report.NewPacks)}, {report.AlreadyElsewhere} held by other packs, {report.LostIds.Count} lost");
+        }
+
+        foreach (var id in report.LostIds)
+        {
+            Console.Out.WriteLine($"lost {id}");
+        }
+
+        if (report.LostIds.Count > 0)
+        {
+            // The full check names every save and path that now misses an object.
+            Console.Error.WriteLine("bupfs fsck: what the lost objects leave incomplete:");
+            FsckRun.Check(repo, quick: false, verbose: false, quiet: true);
+        }
+
+        // bup: a par2 repair exits 100; a salvage that kept everything counts as a repair too.
+        return report.LostIds.Count > 0 ? 1 : !report.Clean || par2Run.Repaired.Count > 0 ? 100 : par2Code;
+    }
+}
