@@ -23,6 +23,8 @@ public static class ZlibCodec
     // chunks this lets through as stored, against 908 KB for the 4 KiB sample alone.
     private const double WholeMargin = 0.02;
 
+    private static readonly double[] s_countLog2Count = CountLog2Count();
+
     /// <summary>Compresses <paramref name="data"/> into <paramref name="output"/> (appending).</summary>
     /// <param name="data">The object content.</param>
     /// <param name="level">zlib level 0..9; bup's default is 1.</param>
@@ -105,7 +107,7 @@ public static class ZlibCodec
         }
 
         Span<int> counts = stackalloc int[256];
-        Count(data[..SampleSize], counts);
+        CountSample(data[..SampleSize], counts);
 
         // A 4 KiB sample of uniform random bytes measures about 7.95 bits; text is near 4-5.
         if (Entropy(counts, SampleSize) < SampleThreshold)
@@ -121,6 +123,25 @@ public static class ZlibCodec
     // 255 / (2 n ln 2) (the plug-in estimator's bias, Miller 1955): 0.045 bits at 4 KiB.
     private static double RandomEntropy(int n) => 8 - (255 / (2.0 * n * Math.Log(2)));
 
+    // Four tables, so that runs of one byte value (text, zeros) do not make every increment wait for
+    // the one before; this and the table below halved the sample test's cost.
+    private static void CountSample(ReadOnlySpan<byte> sample, Span<int> counts)
+    {
+        Span<int> four = stackalloc int[1024];
+        for (var i = 0; i + 3 < sample.Length; i += 4)
+        {
+            four[sample[i]]++;
+            four[256 + sample[i + 1]]++;
+            four[512 + sample[i + 2]]++;
+            four[768 + sample[i + 3]]++;
+        }
+
+        for (var b = 0; b < 256; b++)
+        {
+            counts[b] = four[b] + four[256 + b] + four[512 + b] + four[768 + b];
+        }
+    }
+
     private static void Count(ReadOnlySpan<byte> data, Span<int> counts)
     {
         foreach (var b in data)
@@ -129,19 +150,27 @@ public static class ZlibCodec
         }
     }
 
+    // Entropy = log2(n) - sum(c log2 c) / n, with c log2 c looked up for every count a sample can hold.
     private static double Entropy(ReadOnlySpan<int> counts, int total)
     {
-        double entropy = 0;
-        double n = total;
+        var table = s_countLog2Count;
+        double sum = 0;
         foreach (var c in counts)
         {
-            if (c != 0)
-            {
-                var p = c / n;
-                entropy -= p * Math.Log2(p);
-            }
+            sum += c < table.Length ? table[c] : c * Math.Log2(c);
         }
 
-        return entropy;
+        return Math.Log2(total) - (sum / total);
+    }
+
+    private static double[] CountLog2Count()
+    {
+        var table = new double[SampleSize + 1];
+        for (var c = 1; c < table.Length; c++)
+        {
+            table[c] = c * Math.Log2(c);
+        }
+
+        return table;
     }
 }
