@@ -5,13 +5,14 @@ internal static class EntryNodes
 {
     /// <summary>
     /// The node of <paramref name="entry"/> in <paramref name="parent"/>. Entries of a hardlink group
-    /// get the group's identity (so one inode per group and save); others are named by (parent, name).
+    /// get the group's identity (so one inode per group and save; <see cref="HardlinkGroupKey"/>);
+    /// others are named by (parent, name).
     /// </summary>
     public static RepoNode Create(TreeDirectory parent, ListingEntry entry)
     {
         var context = parent.Context;
-        var identity = entry.HardlinkTarget is { } target
-            ? NodeIdentity.Hardlink(parent.Save.Key, target)
+        var identity = entry.HardlinkKey is { } key
+            ? NodeIdentity.Hardlink(parent.Save.Key, key)
             : NodeIdentity.Entry(parent.Inode, entry.Name);
         var metadata = entry.Metadata!;
         return entry.Kind switch

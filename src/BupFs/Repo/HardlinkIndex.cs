@@ -1,14 +1,14 @@
 // Hardlink groups of one save (docs/formats/saved-trees.md, "Hard links"): entries whose .bupm records carry the
-// same hardlink target were one inode when saved.
+// same hardlink target, object and inode-level metadata (HardlinkGroupKey) were one inode when saved.
 using BupStore.Formats;
 using BupStore.Objects;
 
 namespace BupFs.Repo;
 
 /// <summary>
-/// How many entries of one save name each hardlink target. Built on the first stat of a hardlinked
+/// How many entries of one save share each hardlink group key (<see cref="HardlinkGroupKey"/>). Built on the first stat of a hardlinked
 /// entry of that save by reading every directory listing of the save once (trees and .bupm, never
-/// file data); identical subtrees are summarised once. Memory: one counter per distinct target.
+/// file data); identical subtrees are summarised once. Memory: one counter per distinct group.
 /// </summary>
 /// <remarks>Immutable once built. Unreadable subtrees are reported and skipped (their links are not counted).</remarks>
 internal sealed class HardlinkIndex
@@ -27,10 +27,10 @@ internal sealed class HardlinkIndex
     /// <summary>Estimated bytes retained, for the cache bound.</summary>
     public long EstimatedSize { get; }
 
-    /// <summary>Number of distinct hardlink targets in the save.</summary>
+    /// <summary>Number of distinct hardlink groups in the save.</summary>
     public int GroupCount => _counts.Count;
 
-    /// <summary>How many entries of the save share <paramref name="target"/> (at least 1).</summary>
+    /// <summary>How many entries of the save have the group key <paramref name="target"/> (at least 1).</summary>
     public int CountOf(byte[] target) => _counts.TryGetValue(target, out var n) ? Math.Max(n, 1) : 1;
 
     /// <summary>Walks <paramref name="save"/> from its root tree.</summary>
@@ -82,7 +82,7 @@ internal sealed class HardlinkIndex
                 {
                     Merge(ref counts, Summarize(entry.Entry.Id, $"{path.TrimEnd('/')}/{NameText.Display(entry.Name)}", depth + 1));
                 }
-                else if (entry.HardlinkTarget is { } target)
+                else if (entry.HardlinkKey is { } target)
                 {
                     counts ??= new Dictionary<byte[], int>(ByteArrayComparer.Instance);
                     counts[target] = counts.GetValueOrDefault(target) + 1;

@@ -6,6 +6,8 @@ namespace BupFs.Repo;
 /// <summary>One entry of a save-tree directory as the view shows it.</summary>
 internal sealed class ListingEntry
 {
+    private byte[]? _hardlinkKey;
+
     public ListingEntry(byte[] name, TreeEntry entry, bool isChunked, NodeKind kind, BupMetadata? metadata)
     {
         Name = name;
@@ -30,7 +32,13 @@ internal sealed class ListingEntry
     /// <summary>The entry's record or its default; null for directories (their record is in their own .bupm).</summary>
     public BupMetadata? Metadata { get; }
 
-    /// <summary>The hardlink group key of the entry, or null when it has none.</summary>
+    /// <summary>The recorded hardlink target of the entry, or null when it has none.</summary>
     public byte[]? HardlinkTarget =>
         Kind != NodeKind.Directory && Metadata?.HardlinkTarget is { Length: > 0 } target ? target : null;
+
+    /// <summary>
+    /// The hardlink group of the entry (<see cref="HardlinkGroupKey"/>): entries with the same key
+    /// were one file when saved; null when it has no hardlink target.
+    /// </summary>
+    public byte[]? HardlinkKey => _hardlinkKey ??= HardlinkTarget is { } target ? HardlinkGroupKey.For(target, Entry.Id, Metadata!) : null;
 }

@@ -25,7 +25,7 @@ internal sealed class NodeIdentity : IEquatable<NodeIdentity>
     /// <summary>The parent's inode number (0 for the root and hardlink groups).</summary>
     public ulong Parent { get; }
 
-    /// <summary>The entry name, or the hardlink target for a hardlink group.</summary>
+    /// <summary>The entry name, or the group key (<see cref="HardlinkGroupKey"/>) for a hardlink group.</summary>
     public byte[] Name { get; }
 
     /// <summary>The object a versioned name stands for, or the save of a hardlink group.</summary>
@@ -40,7 +40,7 @@ internal sealed class NodeIdentity : IEquatable<NodeIdentity>
     /// <summary>A ref folder <paramref name="name"/> of <paramref name="parent"/>.</summary>
     public static NodeIdentity Folder(ulong parent, byte[] name) => new(NodeFlavor.Folder, parent, name, ObjectId.Zero);
 
-    /// <summary>The hardlink group <paramref name="target"/> of save <paramref name="save"/>.</summary>
+    /// <summary>The hardlink group with key <paramref name="target"/> of save <paramref name="save"/>.</summary>
     public static NodeIdentity Hardlink(ObjectId save, byte[] target) => new(NodeFlavor.Hardlink, 0, target, save);
 
     /// <summary>The inode number this identity gets when nothing else has it.</summary>
