@@ -53,6 +53,8 @@ public static class GlobalOptions
     {
         var repo = OpenRepo(result);
         StaleTemporaries.Remove(repo.GitDir);
+        // A writer is where a quarantine changes the outcome (objects stored again): say so.
+        repo.Objects.Warning = message => Console.Error.WriteLine($"bupfs: warning: {message}");
         return repo;
     }
 

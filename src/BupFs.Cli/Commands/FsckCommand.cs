@@ -18,6 +18,7 @@ public static class FsckCommand
         command.SetAction(r =>
         {
             using var repo = GlobalOptions.OpenRepo(r);
+            repo.Objects.Warning = message => Console.Error.WriteLine($"bupfs fsck: warning: {message}");
             if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose)) is { } recoveryExit)
             {
                 return recoveryExit;

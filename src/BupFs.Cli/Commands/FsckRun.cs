@@ -41,13 +41,17 @@ public static class FsckRun
     public static void Quarantine(BupStore.Repository.Repository repo, FsckReport report)
     {
         var damaged = report.Problems
-            .Where(p => p.Kind is FsckProblemKind.PackFile or FsckProblemKind.DamagedObject && p.Pack is not null && p.Pack.EndsWith(".pack", StringComparison.Ordinal))
+            .Where(p => p.Kind is FsckProblemKind.PackFile or FsckProblemKind.DamagedObject && p.Pack is not null && IsReadablePack(p.Pack))
             .GroupBy(p => p.Pack!, StringComparer.Ordinal);
         foreach (var pack in damaged)
         {
             repo.Objects.ReportDamage(pack.Key, pack.First().Message);
         }
     }
+
+    // Only a pack readers can reach (its idx present) is worth quarantining; one without idx is already unused.
+    private static bool IsReadablePack(string path) =>
+        path.EndsWith(".pack", StringComparison.Ordinal) && File.Exists(Path.ChangeExtension(path, ".idx"));
 
     private static long FsckTotal(BupStore.Repository.Repository repo) =>
         Directory.Exists(repo.PackDir) ? Directory.EnumerateFiles(repo.PackDir, "*.pack").Sum(p => new FileInfo(p).Length) : 0;

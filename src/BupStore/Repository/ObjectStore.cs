@@ -227,7 +227,14 @@ public sealed class ObjectStore : IDisposable
         }
     }
 
-    private static void Warn(string message) => Console.Error.WriteLine("warning: " + message);
+    /// <summary>
+    /// Receives the store's notices (a pack quarantined, a quarantine file that cannot be written).
+    /// Null by default: a read that fails already reports its error in one line, and commands that
+    /// act on the quarantine (fsck, save) set this to tell the user.
+    /// </summary>
+    public Action<string>? Warning { get; set; }
+
+    private void Warn(string message) => Warning?.Invoke(message);
 
     // Size and time of the quarantine file: another process may have changed it.
     private string QuarantineStamp()
@@ -326,6 +333,13 @@ public sealed class ObjectStore : IDisposable
         Verify(obj.Type, obj.Data, id, pack.Path, offset);
         return obj;
     }
+
+    /// <summary>
+    /// As <see cref="ReadEntry"/> without the id check, for callers that compute the id themselves
+    /// (fsck, which reports a mismatch in its own words, and an idx rebuilt from its pack, where the
+    /// id is not known yet). <paramref name="id"/> only names the entry in errors.
+    /// </summary>
+    public GitObject ReadEntryUnverified(PackFile pack, long offset, ObjectId id) => ResolveEntry(pack, offset, id, pinned: false);
 
     private GitObject ResolveEntry(PackFile pack, long offset, ObjectId id, bool pinned)
     {

@@ -25,7 +25,7 @@ internal static class PackIndexRebuild
         var entries = new PackIndexEntry[offsets.Count - 1];
         Parallel.For(0, entries.Length, k =>
         {
-            var obj = store.ReadEntry(pack, offsets[k], ObjectId.Zero);
+            var obj = store.ReadEntryUnverified(pack, offsets[k], ObjectId.Zero);
             var crc = Crc32.HashToUInt32(pack.ReadRaw(offsets[k], checked((int)(offsets[k + 1] - offsets[k]))));
             entries[k] = new PackIndexEntry(ObjectHasher.Compute(obj.Type, obj.Data), offsets[k], crc);
         });

@@ -41,6 +41,7 @@ public sealed class RepairCompatTests : IDisposable
         var other = Path.Combine(_ws.Root, "other");
         Directory.CreateDirectory(other);
         File.WriteAllBytes(Path.Combine(other, "o.bin"), MixedData.Create(300_000, 9));
+        SaveCompatWorkspace.Ok(_ws.Bupfs("index", other));
         SaveCompatWorkspace.Ok(_ws.Bupfs("save", "-n", "o", other));
         var pack = PackDamage.FlipInside(_ws.Repo, chunk);
 

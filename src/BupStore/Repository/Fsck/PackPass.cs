@@ -178,7 +178,7 @@ internal sealed class PackPass
                 return false;
             }
 
-            var obj = _repo.Objects.ReadEntry(pack, offset, id);
+            var obj = _repo.Objects.ReadEntryUnverified(pack, offset, id);
             var actual = ObjectHasher.Compute(obj.Type, obj.Data);
             if (actual != id)
             {
