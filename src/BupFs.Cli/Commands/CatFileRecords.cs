@@ -42,7 +42,7 @@ internal static partial class CatFileRecords
     private static NodeAttributes Resolve(RepoFileSystem fs, byte[] target, string shown)
     {
         // Relative paths start at the root, as in bup's vfs.resolve.
-        var absolute = target.Length > 0 && target[0] == (byte)'/' ? target : [(byte)'/', .. target];
+        byte[] absolute = target.Length > 0 && target[0] == (byte)'/' ? target : [(byte)'/', .. target];
         try
         {
             return fs.Resolve(absolute, followFinalSymlink: false);

@@ -130,7 +130,7 @@ public static class LsCommand
         var line = new MemoryStream();
         try
         {
-            var (meta, shown) = format.Long ? Metadata(fs, node) : (null, node);
+            var (meta, shown) = format.Long ? Metadata(fs, node) : ((BupMetadata?)null, node);
             format.Write(fs, name, shown, meta, line);
         }
         catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
