@@ -85,6 +85,7 @@ public sealed class LsCompatTests : IClassFixture<LsCompatTests.SavedTree>
         var bup = RestoreCli.Bup(_saved.Tool.Repo, "ls", "t/latest/nope", "t");
         var bupfs = RestoreCli.Bupfs(_saved.Tool.Repo, "ls", "t/latest/nope", "t");
         Assert.Equal((1, Encoding.Latin1.GetString(bup.Stdout)), (bupfs.Exit, Encoding.Latin1.GetString(bupfs.Stdout)));
+        Assert.Equal(1, bup.Exit);
         Assert.Contains("cannot access", bup.Stderr, StringComparison.Ordinal);
         Assert.Contains("error: cannot access 't/latest/nope'", bupfs.Stderr, StringComparison.Ordinal);
     }
@@ -94,7 +95,7 @@ public sealed class LsCompatTests : IClassFixture<LsCompatTests.SavedTree>
     public void Branches_show_their_latest_saves_root_mode_as_in_bup_ls()
     {
         Assert.Contains("drwx------ ", _saved.Tool.Bup("ls", "-l", "/"), StringComparison.Ordinal);
-        foreach (var args in new[] { new[] { "-l", "/" }, ["-la", "/"], ["-la", "/p"], ["-la", "/p/latest"], ["-ld", "/p"], ["-l", "p"] })
+        foreach (var args in new string[][] { ["-l", "/"], ["-la", "/"], ["-la", "/p"], ["-la", "/p/latest"], ["-ld", "/p"], ["-l", "p"] })
         {
             SameRun(args);
         }
