@@ -58,8 +58,9 @@ public static class LsCommand
                 stdout.Write(Encoding.Latin1.GetBytes(paths[i] + ":\n"));
             }
 
-            List(fs, paths[i], r, format, new Output(stdout, problems));
-            if (i < paths.Length - 1)
+            // bup's loop `continue`s past the blank line after a path that does not resolve.
+            var found = List(fs, paths[i], r, format, new Output(stdout, problems));
+            if (found && i < paths.Length - 1)
             {
                 stdout.WriteByte((byte)'\n');
             }
@@ -69,7 +70,8 @@ public static class LsCommand
     }
 
     // path is Latin-1 text of the argument's bytes. bup resolves a relative path from the root.
-    private static void List(RepoFileSystem fs, string path, ParseResult r, LsFormat format, Output output)
+    // False when the path does not resolve.
+    private static bool List(RepoFileSystem fs, string path, ParseResult r, LsFormat format, Output output)
     {
         var absolute = path.StartsWith('/') ? path : "/" + path;
         var shown = NameText.Display(Encoding.Latin1.GetBytes(path));
@@ -83,13 +85,13 @@ public static class LsCommand
         catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
         {
             output.Problems.Error($"cannot access '{shown}': {e.Message}");
-            return;
+            return true;
         }
 
         if (found is not { } node)
         {
             output.Problems.Error($"cannot access '{shown}': no such file or directory");
-            return;
+            return false;
         }
 
         if (node.Kind != BupFs.NodeKind.Directory || directoryOnly)
@@ -97,10 +99,11 @@ public static class LsCommand
             // bup ls prints a single entry as os.path.normpath of the path as given.
             var name = Encoding.Latin1.GetBytes(NormalizePath(path));
             WriteEntry(fs, format, name, node, NameText.Display(name), output);
-            return;
+            return true;
         }
 
         ListDirectory(fs, absolute, node, r, format, output);
+        return true;
     }
 
     private static void ListDirectory(RepoFileSystem fs, string absolute, BupFs.NodeAttributes node, ParseResult r, LsFormat format, Output output)
