@@ -102,11 +102,12 @@ public static class LsCommand
             return true;
         }
 
-        ListDirectory(fs, absolute, node, r, format, output);
+        ListDirectory(fs, absolute, shown, node, r, format, output);
         return true;
     }
 
-    private static void ListDirectory(RepoFileSystem fs, string absolute, BupFs.NodeAttributes node, ParseResult r, LsFormat format, Output output)
+    // shown: the path as given, for messages.
+    private static void ListDirectory(RepoFileSystem fs, string absolute, string shown, BupFs.NodeAttributes node, ParseResult r, LsFormat format, Output output)
     {
         IEnumerable<(byte[] Name, BupFs.NodeAttributes Node)> contents;
         try
@@ -115,7 +116,7 @@ public static class LsCommand
         }
         catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
         {
-            output.Problems.Error($"cannot list '{NameText.Display(Encoding.Latin1.GetBytes(absolute))}': {e.Message}");
+            output.Problems.Error($"cannot list '{shown}': {e.Message}");
             return;
         }
 
