@@ -91,6 +91,29 @@ public sealed class MidxCompatTests
         Assert.Equal([ourMidx], Directory.GetFiles(repo.PackDir, "*.midx"));
     }
 
+    // A midx left naming a deleted idx is skipped with a warning, not an error: bup's open_midx.
+    [Fact]
+    public void CheckWarnsOfAMidxNamingADeletedIdxAndPassesAsBupDoes()
+    {
+        using var repo = LookupBupRepo.CreateBup();
+        for (var i = 1; i <= 3; i++)
+        {
+            repo.Bup(["split", "-b"], stdin: System.Text.Encoding.UTF8.GetBytes($"file {i}\n"));
+        }
+
+        repo.Bup(["midx", "-f"]);
+        var idx = Directory.GetFiles(repo.PackDir, "*.idx").Order(StringComparer.Ordinal).First();
+        File.Delete(idx);
+        File.Delete(Path.ChangeExtension(idx, ".pack"));
+
+        var bup = Backup.RestoreCli.Bup(repo.GitDir, "midx", "--check", "-a");
+        var bupfs = Backup.RestoreCli.Bupfs(repo.GitDir, "midx", "--check", "-a");
+
+        Assert.Contains($"(missing idx {Path.GetFileName(idx)})", bup.Stderr, StringComparison.Ordinal);
+        Assert.Equal((0, bup.Stderr), (bupfs.Exit, bupfs.Stderr));
+        Assert.Equal(0, bup.Exit);
+    }
+
     [Fact]
     public void BupsMidxIsReadCompletely()
     {

@@ -17,8 +17,9 @@ public sealed record RestoreOptions
     /// <summary>Set owners (bup does so only as root). Default: whether the process is root.</summary>
     public bool RestoreOwners { get; init; } = PosixFiles.IsSuperuser;
 
-    /// <summary>Skip runs of whole 4 KiB zero blocks with holes instead of writing them. Default true.</summary>
-    public bool Sparse { get; init; } = true;
+    /// <summary>Skip runs of whole 4 KiB zero blocks with holes instead of writing them. Default false, as
+    /// bup restore without --sparse.</summary>
+    public bool Sparse { get; init; }
 
     /// <summary>bup's -v count: 1 lists directories, 2 lists every entry (to <see cref="Listing"/>).</summary>
     public int Verbosity { get; init; }

@@ -14,6 +14,8 @@ namespace BupFs.Cli.Commands;
 /// listing of a tree. An argument starting with '/' is a path of the repository view instead
 /// (/BRANCH/SAVE/path, as bup cat-file and the mount show it): the file's content is printed,
 /// reassembled from its chunks, following symlinks (-s prints its size, -e tests that it exists).
+/// --meta and --bupm print an entry's metadata record or a directory's .bupm, as bup cat-file does.
+/// Paths are taken as the bytes given (ByteArguments).
 /// </summary>
 public static class CatFileCommand
 {
@@ -21,13 +23,15 @@ public static class CatFileCommand
     private static readonly Option<bool> SizeOnly = new("-s") { Description = "print the object's size" };
     private static readonly Option<bool> Pretty = new("-p") { Description = "pretty-print the object (trees as listings)" };
     private static readonly Option<bool> Exists = new("-e") { Description = "exit 0 if the object exists, 1 if not, printing nothing" };
+    private static readonly Option<bool> Meta = new("--meta") { Description = "print a view path's metadata record, encoded as bup encodes it" };
+    private static readonly Option<bool> BupmFile = new("--bupm") { Description = "print a view directory's .bupm as stored" };
     private static readonly Argument<string[]> Args = new("object") { Description = "[TYPE] ID|REF|REF:path, or /BRANCH/SAVE/path", Arity = new ArgumentArity(1, 2) };
     private const int CopyBufferSize = 1 << 20;
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("cat-file", "print an object of the repository") { TypeOnly, SizeOnly, Pretty, Exists, Args };
+        var command = new Command("cat-file", "print an object of the repository") { TypeOnly, SizeOnly, Pretty, Exists, Meta, BupmFile, Args };
         command.SetAction(Run);
         return command;
     }
@@ -36,6 +40,11 @@ public static class CatFileCommand
     {
         using var repo = GlobalOptions.OpenRepo(r);
         var args = r.GetValue(Args)!;
+        if (r.GetValue(Meta) || r.GetValue(BupmFile))
+        {
+            return CatRecord(r, repo, args);
+        }
+
         if (args[^1].StartsWith('/'))
         {
             return CatPath(r, repo, args);
@@ -71,6 +80,23 @@ public static class CatFileCommand
         return 0;
     }
 
+    // --meta and --bupm name a view path only, relative ones included, as in bup cat-file.
+    private static int CatRecord(ParseResult r, Repository repo, string[] args)
+    {
+        if (r.GetValue(Meta) && r.GetValue(BupmFile))
+        {
+            throw new CliException("--meta and --bupm are incompatible", 2);
+        }
+
+        if (args.Length == 2 || r.GetValue(TypeOnly) || r.GetValue(SizeOnly) || r.GetValue(Pretty) || r.GetValue(Exists))
+        {
+            throw new CliException("--meta and --bupm take one /BRANCH/SAVE/path and no other option", 2);
+        }
+
+        using var stdout = Console.OpenStandardOutput();
+        return CatFileRecords.Write(repo, ByteArguments.Current.Get(args[^1]), r.GetValue(BupmFile), stdout);
+    }
+
     /// <summary>Prints a file of the repository view (git object ids never start with '/').</summary>
     private static int CatPath(ParseResult r, Repository repo, string[] args)
     {
@@ -79,14 +105,16 @@ public static class CatFileCommand
             throw new CliException("a TYPE, -t and -p work on object ids; with a /BRANCH/SAVE/path use no option, -s or -e", 2);
         }
 
-        var path = args[^1];
+        // The argument's own bytes (bup's argv_bytes): a name need not be UTF-8.
+        var raw = ByteArguments.Current.Get(args[^1]);
+        var path = NameText.Display(raw);
         using var fs = new RepoFileSystem(repo);
         if (r.GetValue(Exists))
         {
-            return TryResolve(fs, path, out _) is null ? 0 : 1;
+            return TryResolve(fs, raw, out _) is null ? 0 : 1;
         }
 
-        if (TryResolve(fs, path, out var node) is { } problem)
+        if (TryResolve(fs, raw, out var node) is { } problem)
         {
             throw new CliException($"{path}: {problem}");
         }
@@ -118,11 +146,11 @@ public static class CatFileCommand
     }
 
     /// <summary>Resolves <paramref name="path"/> following every symlink; null, or why it does not resolve.</summary>
-    private static string? TryResolve(RepoFileSystem fs, string path, out NodeAttributes node)
+    private static string? TryResolve(RepoFileSystem fs, byte[] path, out NodeAttributes node)
     {
         try
         {
-            node = fs.Resolve(Encoding.UTF8.GetBytes(path), followFinalSymlink: true);
+            node = fs.Resolve(path, followFinalSymlink: true);
             return null;
         }
         catch (FsException e) when (e.Error is FsError.NotFound or FsError.NotDirectory or FsError.Loop)

@@ -45,16 +45,22 @@ public static class LsCommand
         using var fs = new RepoFileSystem(GlobalOptions.OpenRepo(r), new RepoFileSystemOptions { Warning = problems.Warn });
         using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
         var format = LsFormat.From(r, Long, Hash, CommitHash, Classify, FileType, Human, NumericIds);
-        var paths = r.GetValue(Paths) is { Length: > 0 } given ? given : ["/"];
+        // Paths are bytes (bup's argv_bytes); held as Latin-1 text, one char per byte, so that the
+        // path arithmetic below cannot change a byte that is not UTF-8.
+        var paths = r.GetValue(Paths) is { Length: > 0 } given
+            ? given.Select(p => Encoding.Latin1.GetString(ByteArguments.Current.Get(p))).ToArray()
+            : ["/"];
         for (var i = 0; i < paths.Length; i++)
         {
             if (paths.Length > 1)
             {
-                stdout.Write(Encoding.UTF8.GetBytes(paths[i] + ":\n"));
+                // bup ls heads each listing with the path as given.
+                stdout.Write(Encoding.Latin1.GetBytes(paths[i] + ":\n"));
             }
 
-            List(fs, paths[i], r, format, new Output(stdout, problems));
-            if (i < paths.Length - 1)
+            // bup's loop `continue`s past the blank line after a path that does not resolve.
+            var found = List(fs, paths[i], r, format, new Output(stdout, problems));
+            if (found && i < paths.Length - 1)
             {
                 stdout.WriteByte((byte)'\n');
             }
@@ -63,9 +69,12 @@ public static class LsCommand
         return problems.Count > 0 ? 1 : 0;
     }
 
-    private static void List(RepoFileSystem fs, string path, ParseResult r, LsFormat format, Output output)
+    // path is Latin-1 text of the argument's bytes. bup resolves a relative path from the root.
+    // False when the path does not resolve.
+    private static bool List(RepoFileSystem fs, string path, ParseResult r, LsFormat format, Output output)
     {
         var absolute = path.StartsWith('/') ? path : "/" + path;
+        var shown = NameText.Display(Encoding.Latin1.GetBytes(path));
         var directoryOnly = r.GetValue(DirectoryOnly);
         BupFs.NodeAttributes? found;
         try
@@ -75,23 +84,31 @@ public static class LsCommand
         }
         catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
         {
-            output.Problems.Error($"cannot access '{path}': {e.Message}");
-            return;
+            output.Problems.Error($"cannot access '{shown}': {e.Message}");
+            return true;
         }
 
         if (found is not { } node)
         {
-            output.Problems.Error($"cannot access '{path}': no such file or directory");
-            return;
+            output.Problems.Error($"cannot access '{shown}': no such file or directory");
+            return false;
         }
 
-        var normalized = Normalize(absolute);
         if (node.Kind != BupFs.NodeKind.Directory || directoryOnly)
         {
-            WriteEntry(fs, format, Encoding.UTF8.GetBytes(normalized), node, normalized, output);
-            return;
+            // bup ls prints a single entry as os.path.normpath of the path as given.
+            var name = Encoding.Latin1.GetBytes(NormalizePath(path));
+            WriteEntry(fs, format, name, node, NameText.Display(name), output);
+            return true;
         }
 
+        ListDirectory(fs, absolute, shown, node, r, format, output);
+        return true;
+    }
+
+    // shown: the path as given, for messages.
+    private static void ListDirectory(RepoFileSystem fs, string absolute, string shown, BupFs.NodeAttributes node, ParseResult r, LsFormat format, Output output)
+    {
         IEnumerable<(byte[] Name, BupFs.NodeAttributes Node)> contents;
         try
         {
@@ -99,13 +116,14 @@ public static class LsCommand
         }
         catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
         {
-            output.Problems.Error($"cannot list '{path}': {e.Message}");
+            output.Problems.Error($"cannot list '{shown}': {e.Message}");
             return;
         }
 
+        var where = NameText.Display(Encoding.Latin1.GetBytes(NormalizePath(absolute).TrimEnd('/')));
         foreach (var (name, attributes) in contents)
         {
-            WriteEntry(fs, format, name, attributes, $"{normalized.TrimEnd('/')}/{NameText.Display(name)}", output);
+            WriteEntry(fs, format, name, attributes, $"{where}/{NameText.Display(name)}", output);
         }
     }
 
@@ -116,7 +134,8 @@ public static class LsCommand
         var line = new MemoryStream();
         try
         {
-            format.Write(fs, name, node, format.Long ? Metadata(fs, node) : null, line);
+            var (meta, shown) = format.Long ? Metadata(fs, node) : ((BupMetadata?)null, node);
+            format.Write(fs, name, shown, meta, line);
         }
         catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
         {
@@ -148,46 +167,62 @@ public static class LsCommand
     }
 
     // bup shows a branch (a node with a commit but no tree of its own) with the metadata of its
-    // newest save's root folder.
-    private static BupMetadata? Metadata(RepoFileSystem fs, BupFs.NodeAttributes node)
+    // newest save's root folder, its mode included (vfs.revlist_items gives the branch that
+    // folder's metadata): `bup ls -l /` shows drwx------ for a branch whose saved root was 0700.
+    private static (BupMetadata? Meta, BupFs.NodeAttributes Node) Metadata(RepoFileSystem fs, BupFs.NodeAttributes node)
     {
         var meta = fs.GetMetadata(node.Inode);
         if (meta is not null || fs.GetObjectId(node.Inode) is not null || fs.GetCommitId(node.Inode) is null)
         {
-            return meta;
+            return (meta, node);
         }
 
         var latest = fs.Lookup(node.Inode, "latest"u8);
         var save = fs.Lookup(node.Inode, fs.ReadLink(latest.Inode));
-        return fs.GetMetadata(save.Inode);
+        var root = fs.GetMetadata(save.Inode);
+        return (root, root is { Mode: not 0 } ? node with { Mode = root.Mode } : node);
     }
 
-    private static string Normalize(string path)
+    /// <summary>
+    /// Python's posixpath.normpath, which bup ls applies to a path it prints: "." for nothing,
+    /// exactly two leading slashes kept (POSIX leaves "//" to the implementation), ".." dropped at
+    /// the root and kept at the start of a relative path, no trailing slash.
+    /// </summary>
+    internal static string NormalizePath(string path)
     {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        if (path.Length == 0)
         {
-            if (part == "..")
+            return ".";
+        }
+
+        var slashes = !path.StartsWith('/') ? 0 : path.StartsWith("//", StringComparison.Ordinal) && !path.StartsWith("///", StringComparison.Ordinal) ? 2 : 1;
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part is "" or ".")
             {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
+                continue;
             }
-            else if (part != ".")
+
+            if (part != ".." || (slashes == 0 && (parts.Count == 0 || parts[^1] == "..")))
             {
                 parts.Add(part);
             }
+            else if (parts.Count > 0)
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
         }
 
-        return "/" + string.Join('/', parts);
+        var result = new string('/', slashes) + string.Join('/', parts);
+        return result.Length == 0 ? "." : result;
     }
 
     private static BupFs.NodeAttributes? TryResolve(RepoFileSystem fs, string path, bool follow = false)
     {
         try
         {
-            return fs.Resolve(Encoding.UTF8.GetBytes(path), follow);
+            return fs.Resolve(Encoding.Latin1.GetBytes(path), follow);
         }
         catch (FsException e) when (e.Error is FsError.NotFound or FsError.NotDirectory or FsError.Loop)
         {

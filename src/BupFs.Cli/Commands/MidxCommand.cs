@@ -1,11 +1,12 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using BupStore.Formats;
 using BupStore.Repository;
 
 namespace BupFs.Cli.Commands;
 
 /// <summary>bupfs midx: build bup midx files (as bup midx -a / -f / explicit idx list, and --check).</summary>
-public static class MidxCommand
+public static partial class MidxCommand
 {
     private static readonly Option<bool> Auto = new("--auto", "-a") { Description = "merge small idx files as bup does after each pack" };
     private static readonly Option<bool> Force = new("--force", "-f") { Description = "merge every idx into one midx" };
@@ -36,10 +37,10 @@ public static class MidxCommand
             throw new CliException("-o needs the idx files to merge named", 2);
         }
 
-        var packDir = PackDirOf(r, r.GetValue(Dir));
+        var (packDir, gitDir) = PackDirOf(r, r.GetValue(Dir));
         if (r.GetValue(Check))
         {
-            return CheckAll(packDir);
+            return CheckAll(packDir, gitDir);
         }
 
         if (inputs.Length > 0)
@@ -67,25 +68,50 @@ public static class MidxCommand
         return 0;
     }
 
-    private static string PackDirOf(ParseResult r, string? dir)
+    private static (string PackDir, string GitDir) PackDirOf(ParseResult r, string? dir)
     {
         using var repo = GlobalOptions.OpenRepo(r);
-        return dir ?? repo.PackDir;
+        return (dir ?? repo.PackDir, repo.GitDir);
     }
 
-    private static int CheckAll(string packDir)
+    // bup midx --check's report on stderr: "Checking NAME." for each midx, a warning for one naming
+    // a deleted idx (which is then skipped, not an error), and "All tests passed." when nothing failed.
+    private static int CheckAll(string packDir, string gitDir)
     {
         var bad = 0;
         foreach (var path in Directory.EnumerateFiles(packDir, "*.midx").Order(StringComparer.Ordinal))
         {
-            var problem = MidxCheck.Verify(path);
-            if (problem is not null)
+            Console.Error.WriteLine($"Checking {RepoRelative(path, gitDir)}.");
+            var missing = MidxCheck.MissingIdx(path);
+            foreach (var name in missing)
+            {
+                Console.Error.WriteLine($"Warning: ignoring midx {Path.GetFullPath(path)} (missing idx {name})");
+            }
+
+            if (missing.Count == 0 && MidxCheck.Verify(path) is { } problem)
             {
                 Console.Error.WriteLine($"bupfs midx: {path}: {problem}");
                 bad++;
             }
         }
 
+        if (bad == 0)
+        {
+            Console.Error.WriteLine("All tests passed.");
+        }
+
         return bad == 0 ? 0 : 1;
     }
+
+    // bup's git.repo_rel: the path inside the repository, each 40-digit hash cut to 7 and a '*'.
+    private static string RepoRelative(string path, string gitDir)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(gitDir)) + "/";
+        var relative = full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : full;
+        return ShortHash().Replace(relative, "$1$2*$3");
+    }
+
+    [GeneratedRegex(@"([^0-9a-z]|\b)([0-9a-z]{7})[0-9a-z]{33}([^0-9a-z]|\b)")]
+    private static partial Regex ShortHash();
 }

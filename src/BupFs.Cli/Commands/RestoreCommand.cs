@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Unicode;
@@ -8,7 +9,7 @@ namespace BupFs.Cli.Commands;
 
 /// <summary>
 /// bupfs restore [-C DEST] [--numeric-ids] [--exclude-rx RX] [--exclude-rx-from FILE]
-/// [--map-user|--map-group|--map-uid|--map-gid OLD=NEW] [--sparse] [-q|-v] [--tar] PATH...: bup
+/// [--map-user|--map-group|--map-uid|--map-gid OLD=NEW] [--[no-]sparse] [-q|-v] [--tar] PATH...: bup
 /// restore's paths, options, -v output and exit status; --tar streams a pax archive to stdout instead.
 /// bup's -r/--remote is not offered: bupfs has no client for bup's server protocol.
 /// </summary>
@@ -16,7 +17,8 @@ public static class RestoreCommand
 {
     private static readonly Option<string?> OutDir = new("--outdir", "-C") { Description = "restore into DEST (created if missing) instead of the current directory" };
     private static readonly Option<bool> NumericIds = new("--numeric-ids") { Description = "restore numeric user and group ids rather than names" };
-    private static readonly Option<bool> Sparse = new("--sparse") { Description = "create sparse files (always done: whole zero blocks become holes)" };
+    private static readonly Option<bool> Sparse = new("--sparse") { Description = "create sparse files: whole 4 KiB zero blocks become holes" };
+    private static readonly Option<bool> NoSparse = new("--no-sparse") { Description = "write runs of zeros as data (the default)" };
     private static readonly Option<string[]> ExcludeRx = new("--exclude-rx") { Description = "skip paths matching the unanchored (Python) regex, e.g. '/cache/$' (repeatable)" };
     private static readonly Option<string[]> ExcludeRxFrom = new("--exclude-rx-from") { Description = "read --exclude-rx patterns from FILE, one per line (repeatable)" };
     private static readonly Option<string[]> MapUser = new("--map-user") { Description = "given OLD=NEW, restore OLD user as NEW user (NEW empty: use the uid)" };
@@ -33,7 +35,7 @@ public static class RestoreCommand
     {
         var command = new Command("restore", "restore files from saves (as bup restore), or stream them as tar")
         {
-            OutDir, NumericIds, ExcludeRx, ExcludeRxFrom, Sparse, MapUser, MapGroup, MapUid, MapGid, Tar, Quiet, Verbose, Paths,
+            OutDir, NumericIds, ExcludeRx, ExcludeRxFrom, Sparse, NoSparse, MapUser, MapGroup, MapUid, MapGid, Tar, Quiet, Verbose, Paths,
         };
         command.SetAction(Run);
         return command;
@@ -79,12 +81,18 @@ public static class RestoreCommand
     private static RestoreOptions Options(ParseResult r, Stream listing, Progress progress) => new()
     {
         NumericIds = r.GetValue(NumericIds),
+        Sparse = WantsSparse(r),
         Verbosity = r.GetValue(Quiet) ? 0 : VerboseCount(r),
         Listing = listing,
         Error = static message => Console.Error.WriteLine($"error: {message}"),
         Warning = static message => Console.Error.WriteLine($"warning: {message}"),
         Progress = progress.Enabled ? progress.Update : null,
     };
+
+    // bup restore writes zeros as data unless --sparse; its option parser gives every flag a
+    // --no- form and lets the last of the two given win.
+    private static bool WantsSparse(ParseResult r) =>
+        r.Tokens.LastOrDefault(t => t.Type == TokenType.Option && t.Value is "--sparse" or "--no-sparse")?.Value == "--sparse";
 
     // Patterns are bytes, as bup compiles them; a file's lines too.
     private static RestoreExclusions Exclusions(ParseResult r, ByteArguments raw)

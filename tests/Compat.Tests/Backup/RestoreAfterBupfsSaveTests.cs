@@ -22,7 +22,7 @@ public sealed class RestoreAfterBupfsSaveTests : IDisposable
         SaveSample();
         var dest = _scratch["dest"];
 
-        RestoreCli.Check(RestoreCli.Bupfs(Repository, "restore", "-q", "-C", dest, Saved + "/."), "bupfs restore");
+        RestoreCli.Check(RestoreCli.Bupfs(Repository, "restore", "-q", "--sparse", "-C", dest, Saved + "/."), "bupfs restore");
 
         Assert.Empty(TreeComparer.Compare(Source, dest, new TreeCompareOptions { Sparse = true, Root = true }));
     }

@@ -16,7 +16,7 @@ public sealed class RestoreCompatTests(RestoreSourceFixture saved) : IClassFixtu
         SkipIfNeeded();
         var dest = saved.NewFolder("self");
 
-        var stdout = RestoreCli.Check(RestoreCli.Bupfs(saved.Repository, "restore", "-q", "-C", dest, saved.Saved + "/."), "bupfs restore");
+        var stdout = RestoreCli.Check(RestoreCli.Bupfs(saved.Repository, "restore", "-q", "--sparse", "-C", dest, saved.Saved + "/."), "bupfs restore");
 
         Assert.Empty(stdout);
         Assert.Empty(TreeComparer.Compare(saved.Source, dest, new TreeCompareOptions { Sparse = true, Root = true }));
