@@ -67,4 +67,34 @@ public sealed class ObjectCacheTests : IDisposable
         Assert.False(cache.TryReadBlobInto(_zeros, new byte[1000]));
         Assert.False(cache.TryReadBlobInto(_text, new byte[_textBytes.Length + 1]));
     }
+
+    // Issue 12: a listing larger than the bound was refused by the cache and decoded again on every
+    // lookup in its directory. The last few such values are now kept beside the bound.
+    [Fact]
+    public void AValueLargerThanTheBoundIsDecodedOnceWhileItIsAmongTheRecentLargeOnes()
+    {
+        using var cache = new ObjectCache(_repo.Objects, 1000);
+        var loads = 0;
+        string Load(CacheKey key)
+        {
+            loads++;
+            return key.Id.ToString();
+        }
+
+        var first = new CacheKey(CacheKind.Listing, _text);
+        var second = new CacheKey(CacheKind.Listing, _zeros);
+        var third = new CacheKey(CacheKind.Listing, ObjectId.EmptyTree);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(_text.ToString(), cache.GetOrAdd(first, (_, k) => Load(k), static _ => 5000));
+            cache.GetOrAdd(second, (_, k) => Load(k), static _ => 5000);
+        }
+
+        Assert.Equal(2, loads);
+        cache.GetOrAdd(third, (_, k) => Load(k), static _ => 5000);
+        cache.GetOrAdd(second, (_, k) => Load(k), static _ => 5000);
+        Assert.Equal(3, loads);
+        cache.GetOrAdd(first, (_, k) => Load(k), static _ => 5000);
+        Assert.Equal(4, loads); // the least recently used large value was let go: memory stays bounded
+    }
 }

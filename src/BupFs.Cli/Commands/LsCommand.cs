@@ -102,28 +102,81 @@ public static class LsCommand
             return true;
         }
 
-        ListDirectory(fs, absolute, shown, node, r, format, output);
+        ListDirectory(fs, absolute, shown, r, format, output);
         return true;
     }
 
-    // shown: the path as given, for messages.
-    private static void ListDirectory(RepoFileSystem fs, string absolute, string shown, BupFs.NodeAttributes node, ParseResult r, LsFormat format, Output output)
+    // shown: the path as given, for messages. The directory is held by a reference: listing a
+    // large one turns over the view's idle nodes (issue 12).
+    private static void ListDirectory(RepoFileSystem fs, string absolute, string shown, ParseResult r, LsFormat format, Output output)
     {
-        IEnumerable<(byte[] Name, BupFs.NodeAttributes Node)> contents;
+        BupFs.NodeAttributes held;
         try
         {
-            contents = Contents(fs, absolute, node, r);
+            held = fs.ResolveAndLookup(Encoding.Latin1.GetBytes(absolute), followFinalSymlink: true);
         }
-        catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
+        catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied or FsError.NotFound)
         {
             output.Problems.Error($"cannot list '{shown}': {e.Message}");
             return;
         }
 
         var where = NameText.Display(Encoding.Latin1.GetBytes(NormalizePath(absolute).TrimEnd('/')));
-        foreach (var (name, attributes) in contents)
+        try
         {
-            WriteEntry(fs, format, name, attributes, $"{where}/{NameText.Display(name)}", output);
+            IEnumerable<(byte[] Name, BupFs.NodeAttributes Node)> contents;
+            try
+            {
+                contents = Contents(fs, absolute, held, r);
+            }
+            catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
+            {
+                output.Problems.Error($"cannot list '{shown}': {e.Message}");
+                return;
+            }
+
+            foreach (var (name, attributes) in contents)
+            {
+                WriteListed(fs, format, held.Inode, name, attributes, $"{where}/{NameText.Display(name)}", output);
+            }
+        }
+        finally
+        {
+            fs.Forget(held.Inode, 1);
+        }
+    }
+
+    // A directory can list more entries than the view keeps idle nodes (RetainedIdleNodes), so the
+    // first ones are gone by the time they are printed: each is looked up again by name and held
+    // while its line is written (a short line needs nothing but the listing). "." is the held
+    // directory; ".." was resolved for the listing.
+    private static void WriteListed(RepoFileSystem fs, LsFormat format, ulong directory, byte[] name, BupFs.NodeAttributes listed, string where, Output output)
+    {
+        var needsNode = format.Long || format.Hash;
+        if (!needsNode || name.AsSpan().SequenceEqual("."u8) || name.AsSpan().SequenceEqual(".."u8))
+        {
+            WriteEntry(fs, format, name, listed, where, output);
+            return;
+        }
+
+        BupFs.NodeAttributes current;
+        try
+        {
+            current = fs.Lookup(directory, name);
+        }
+        catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
+        {
+            WriteDamaged(fs, format, name, listed, where, output, e);
+            return;
+        }
+
+        try
+        {
+            WriteEntry(fs, format, name, current, where, output);
+        }
+        finally
+        {
+            fs.Forget(current.Inode, 1);
         }
     }
 
@@ -139,13 +192,20 @@ public static class LsCommand
         }
         catch (FsException e) when (e.Error is FsError.Io or FsError.AccessDenied)
         {
-            // Flushed first, so on a terminal the warning follows the lines listed before it.
-            output.Stdout.Flush();
-            output.Problems.Warn($"{where}: cannot be read: {e.Message}");
-            line.SetLength(0);
-            format.Write(fs, name, node, null, line, damaged: true);
+            WriteDamaged(fs, format, name, node, where, output, e);
+            return;
         }
 
+        line.WriteTo(output.Stdout);
+    }
+
+    private static void WriteDamaged(RepoFileSystem fs, LsFormat format, byte[] name, BupFs.NodeAttributes node, string where, Output output, FsException e)
+    {
+        // Flushed first, so on a terminal the warning follows the lines listed before it.
+        output.Stdout.Flush();
+        output.Problems.Warn($"{where}: cannot be read: {e.Message}");
+        var line = new MemoryStream();
+        format.Write(fs, name, node, null, line, damaged: true);
         line.WriteTo(output.Stdout);
     }
 

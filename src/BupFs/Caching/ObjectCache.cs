@@ -15,7 +15,9 @@ namespace BupFs.Caching;
 /// keyed by object id only, never by pack location, so a repack can never leave a stale entry.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Concurrent misses on one key decode it once (the others wait for that result),
+/// Thread-safe. A value estimated above half the bound is held outside it, among the two most
+/// recently used such values (<see cref="LargeValueSlots"/>), so the memory held is at most the
+/// bound plus those two. Concurrent misses on one key decode it once (the others wait for that result),
 /// which keeps two requests that each need part of the chunk between them from inflating it twice. Values
 /// must be treated as immutable by every caller. Sizes are estimates of retained bytes.
 /// </remarks>
@@ -23,9 +25,15 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
 {
     private const long EntryOverhead = 96;
     private const int RecentSlots = 1024;
+
+    // Values above half the bound would empty the cache of everything else, or be refused outright
+    // (above the whole bound); two such values are held beside it: the large directory being
+    // listed or walked, and its large parent or the one listed just before.
+    private const int LargeSlots = 2;
     private readonly MemoryCache _cache;
     private readonly ConcurrentDictionary<CacheKey, Lazy<object>> _loading = new();
     private readonly ObjectId[] _recentDirect = new ObjectId[RecentSlots];
+    private readonly LargeValueSlots _large = new(LargeSlots);
 
     /// <summary>Caches values read from <paramref name="store"/>, at most about <paramref name="sizeLimit"/> bytes.</summary>
     public ObjectCache(ObjectStore store, long sizeLimit)
@@ -124,22 +132,35 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
             return cached;
         }
 
+        if (_large.Get(key) is T held)
+        {
+            return held;
+        }
+
         var lazy = _loading.GetOrAdd(key, k => new Lazy<object>(() => Load(load, k), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             var value = (T)lazy.Value;
-            using (var entry = _cache.CreateEntry(key))
-            {
-                entry.Value = value;
-                entry.Size = size(value) + EntryOverhead;
-            }
-
+            Keep(key, value, size(value) + EntryOverhead);
             return value;
         }
         finally
         {
             _loading.TryRemove(new KeyValuePair<CacheKey, Lazy<object>>(key, lazy));
         }
+    }
+
+    private void Keep(CacheKey key, object value, long bytes)
+    {
+        if (bytes > SizeLimit / 2)
+        {
+            _large.Add(key, value);
+            return;
+        }
+
+        using var entry = _cache.CreateEntry(key);
+        entry.Value = value;
+        entry.Size = bytes;
     }
 
     private object Load<T>(Func<ObjectStore, CacheKey, T> load, CacheKey key)
@@ -162,7 +183,11 @@ internal sealed class ObjectCache : IChunkSource, IDisposable
     private static RepositoryException Named(Exception e, ObjectId id) => new($"object {id}: {e.Message}", e);
 
     /// <summary>Drops every cached value (tests; memory pressure).</summary>
-    public void Clear() => _cache.Clear();
+    public void Clear()
+    {
+        _cache.Clear();
+        _large.Clear();
+    }
 
     /// <inheritdoc/>
     public void Dispose() => _cache.Dispose();

@@ -9,7 +9,9 @@ public sealed class RepoFileSystemOptions
     /// needs the chunk-tree nodes and listings on the current paths, the chunks cut by read boundaries
     /// and chunks that repeat. Measured on a cold 400 MB read (with the read-ahead of the time): 256 MiB
     /// gave 288 MB/s and 476 MiB peak RSS, 16 MiB gave 502 MB/s and 216 MiB (a big live heap makes
-    /// every collection dearer); see docs/benchmarks.md.
+    /// every collection dearer); see docs/benchmarks.md. A value estimated above half the bound (the
+    /// listing of a directory of ~20,000 entries at 16 MiB) is held beside it, the two most recent
+    /// such values only, so lookups in a large directory do not decode it again each time.
     /// </remarks>
     public long CacheSizeLimit { get; init; } = 16L * 1024 * 1024;
 
@@ -29,6 +31,10 @@ public sealed class RepoFileSystemOptions
     /// How many nodes the host holds no reference to (listed, resolved or forgotten) are kept
     /// addressable by inode number before the least recently used are dropped. Default 65 536.
     /// </summary>
+    /// <remarks>
+    /// A listing of a larger directory leaves only its last entries addressable: a caller that uses
+    /// listed entries by number afterwards looks each up by name (and forgets it) instead.
+    /// </remarks>
     public int RetainedIdleNodes { get; init; } = 65_536;
 
     /// <summary>
