@@ -94,10 +94,7 @@ internal sealed unsafe class LibDeflateCompressor
 
         public static Api? Load()
         {
-            // BUP_NO_LIBDEFLATE=1 forces zlib-ng (tests and benchmarks compare both).
-            if (Environment.GetEnvironmentVariable("BUP_NO_LIBDEFLATE") == "1"
-                || !OperatingSystem.IsLinux()
-                || !NativeLibrary.TryLoad("libdeflate.so.0", out var library))
+            if (!LibDeflateLibrary.TryLoad(out var library))
             {
                 return null;
             }

@@ -76,10 +76,7 @@ internal sealed unsafe class LibDeflateInflater
 
         public static Api? Load()
         {
-            // BUP_NO_LIBDEFLATE=1 forces the zlib path (tests compare both; benchmarks measure both).
-            if (Environment.GetEnvironmentVariable("BUP_NO_LIBDEFLATE") == "1"
-                || !OperatingSystem.IsLinux()
-                || !NativeLibrary.TryLoad("libdeflate.so.0", out var library))
+            if (!LibDeflateLibrary.TryLoad(out var library))
             {
                 return null;
             }
