@@ -14,6 +14,7 @@ internal sealed class FuseMount : IMountHandle
 {
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WakeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly Lock SessionMountLock = new();
 
     private readonly FuseOperations _operations;
     private readonly FuseMountOptions _options;
@@ -115,7 +116,18 @@ internal sealed class FuseMount : IMountHandle
                 $"libfuse rejected the mount options \"{arguments[^1]}\" (its reason is on standard error)");
         }
 
-        if (LibFuse.SessionMount(_session, MountPoint) != 0)
+        // libfuse makes fusermount3's socket pair without close-on-exec and, with auto_unmount, keeps
+        // its end open for the mount's life. Two mounts made at once in one process each fork a
+        // fusermount3 that inherits the other's socket, so neither ever sees its mount's owner exit
+        // and both outlive it. One at a time, a later helper only holds an earlier one's socket until
+        // it exits itself, and they end in turn.
+        int mounted;
+        lock (SessionMountLock)
+        {
+            mounted = LibFuse.SessionMount(_session, MountPoint);
+        }
+
+        if (mounted != 0)
         {
             throw new MountException(MountFailure.MountFailed, MountFailedMessage());
         }
