@@ -56,7 +56,7 @@ public sealed class ChunkTree
                 throw new CorruptObjectException(where, $"entry '{e.DisplayName}' is not the running hex offset (names must start at 0 and increase)");
             }
 
-            if (e.Mode is not (GitFileMode.Tree or GitFileMode.Regular))
+            if (!IsEntryMode(e.Mode))
             {
                 throw new CorruptObjectException(where, $"entry '{e.DisplayName}' has mode {Convert.ToString((int)e.Mode, 8)}, not a chunk (100644) or subtree (40000)");
             }
@@ -69,9 +69,12 @@ public sealed class ChunkTree
         return new ChunkTree(id, offsets, ids, isTree);
     }
 
+    /// <summary>The modes a chunk tree's entries may have: chunk blobs (100644) and subtrees (40000).</summary>
+    internal static bool IsEntryMode(GitFileMode mode) => mode is GitFileMode.Tree or GitFileMode.Regular;
+
     // bup names entries '%0*x': lowercase hex digits only (Python's int(name, 16) would also take
-    // "0x", signs, blanks and underscores, which no bup ever wrote).
-    private static bool TryParseOffset(ReadOnlySpan<byte> name, out long offset)
+    // "0x", signs, blanks and underscores, which no bup ever wrote). fsck parses with this too.
+    internal static bool TryParseOffset(ReadOnlySpan<byte> name, out long offset)
     {
         offset = 0;
         if (name.Length is 0 or > MaxNameLength)

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using BupStore.Hashsplit;
 using BupStore.Objects;
 
 namespace BupStore.Repository.Fsck;
@@ -7,7 +7,7 @@ namespace BupStore.Repository.Fsck;
 /// <summary>
 /// A file's chunk tree as bup's hashsplit writes it (_make_shalist, _squish): entry names are hex
 /// offsets, the first 0 and each next one where the previous entry's content ends; leaves are blobs
-/// (mode 100644), inner nodes trees (40000). Returns the content size; sizes are remembered per tree,
+/// (mode 100644), inner nodes trees (40000), names and modes by the readers' rule (<see cref="ChunkTree"/>). Returns the content size; sizes are remembered per tree,
 /// since files share subtrees. Missing chunks are all reported even after the offsets stop adding up.
 /// </summary>
 internal sealed class ChunkTreeCheck
@@ -74,7 +74,7 @@ internal sealed class ChunkTreeCheck
         long? size = entry.Mode switch
         {
             GitFileMode.Tree => _objects.Expect(tree, entry, ObjectType.Tree) is null ? null : Size(entry.Id, depth + 1),
-            GitFileMode.Regular or GitFileMode.Executable => _objects.Expect(tree, entry, ObjectType.Blob),
+            _ when ChunkTree.IsEntryMode(entry.Mode) => _objects.Expect(tree, entry, ObjectType.Blob),
             _ => Bad(tree, $"entry '{entry.DisplayName}' has mode {Convert.ToString((int)entry.Mode, 8)}, not a chunk or subtree"),
         };
         if (position < 0 || size is null)
@@ -98,11 +98,6 @@ internal sealed class ChunkTreeCheck
         return null;
     }
 
-    private static bool TryOffset(byte[] name, out long offset)
-    {
-        offset = 0;
-        return name.Length is > 0 and <= 16 && name.AsSpan().IndexOfAnyExcept("0123456789abcdef"u8) < 0
-            && long.TryParse(System.Text.Encoding.ASCII.GetString(name), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out offset)
-            && offset >= 0;
-    }
+    // The readers' own rule (ChunkTree), so fsck passes exactly the chunk trees they accept.
+    private static bool TryOffset(byte[] name, out long offset) => ChunkTree.TryParseOffset(name, out offset);
 }
