@@ -100,7 +100,7 @@ public sealed class CorruptInputTests : IDisposable
 
         using (var repo = Repo.Open(_dir))
         {
-            var report = new RepositoryChecker(repo).Run(quick: false);
+            var report = RepositoryChecker.Run(repo, new FsckOptions { Quick = false });
             Assert.False(report.Clean);
             Assert.Contains(report.Problems, p => p.Message.Contains(pack, StringComparison.Ordinal) && p.Message.Contains("checksum", StringComparison.Ordinal));
             Assert.Contains(report.Problems, p => p.Message.Contains("object ", StringComparison.Ordinal));
@@ -144,10 +144,10 @@ public sealed class CorruptInputTests : IDisposable
         Assert.Contains(missing.ToString(), Assert.Throws<ObjectNotFoundException>(() => repo.Objects.Read(missing)).Message, StringComparison.Ordinal);
         Assert.Throws<WrongObjectTypeException>(() => repo.Objects.ReadTree(blob));
         repo.Refs.Update("refs/heads/dangling", missing, ObjectId.Zero);
-        var report = new RepositoryChecker(repo).Run(quick: true);
+        var report = RepositoryChecker.Run(repo, new FsckOptions { Quick = true });
         Assert.Contains(report.Problems, p => p.Message.Contains("refs/heads/dangling", StringComparison.Ordinal));
         repo.Refs.Update("refs/heads/blob", blob, ObjectId.Zero);
-        Assert.Contains(new RepositoryChecker(repo).Run(quick: true).Problems, p => p.Message.Contains("not a commit", StringComparison.Ordinal));
+        Assert.Contains(RepositoryChecker.Run(repo, new FsckOptions { Quick = true }).Problems, p => p.Message.Contains("not a commit", StringComparison.Ordinal));
     }
 
     [Fact]

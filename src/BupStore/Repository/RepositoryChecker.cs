@@ -17,19 +17,8 @@ namespace BupStore.Repository;
 /// </list>
 /// <see cref="FsckOptions.Quick"/> stops after the pack checksums and the refs.
 /// </summary>
-public sealed class RepositoryChecker
+public static class RepositoryChecker
 {
-    private readonly Repository _repo;
-
-    /// <summary>Checks <paramref name="repo"/>.</summary>
-    public RepositoryChecker(Repository repo)
-    {
-        _repo = repo;
-    }
-
-    /// <summary>Called after each pack with its name and object count (progress).</summary>
-    public Action<string, long>? OnPack { get; init; }
-
     /// <summary>Checks <paramref name="repo"/> with <paramref name="options"/>.</summary>
     public static FsckReport Run(Repository repo, FsckOptions options)
     {
@@ -69,7 +58,4 @@ public sealed class RepositoryChecker
             return null;
         }
     }
-
-    /// <summary>Runs every check; <paramref name="quick"/> skips per-object verification and the walk.</summary>
-    public FsckReport Run(bool quick) => Run(_repo, new FsckOptions { Quick = quick, OnPack = OnPack });
 }
