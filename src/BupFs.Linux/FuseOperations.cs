@@ -95,9 +95,9 @@ internal sealed unsafe class FuseOperations
     /// <summary>Opens a file and sets fh and the cache bits in <paramref name="info"/>.</summary>
     public void Open(ulong node, FuseFileInfo* info)
     {
-        const int accessModeMask = 3, truncate = 0x200; // O_ACCMODE, O_TRUNC
-        bool write = (info->Flags & accessModeMask) != 0 || (info->Flags & truncate) != 0;
-        IFileHandle handle = FileSystem.Open(node, write);
+        OpenFlags flags = OpenFlagsOf(info->Flags);
+        bool write = (flags & ~OpenFlags.Read) != 0;
+        IFileHandle handle = FileSystem.Open(node, flags);
         info->Handle = Files.Add(handle);
         if (handle.Immutable)
         {
@@ -108,6 +108,29 @@ internal sealed unsafe class FuseOperations
         {
             info->Bits |= FuseFileInfo.NoFlush;
         }
+    }
+
+    /// <summary>open(2)'s flags in neutral terms (O_ACCMODE, O_APPEND, O_TRUNC; docs/fuse-interop.md).</summary>
+    public static OpenFlags OpenFlagsOf(int flags)
+    {
+        const int accessModeMask = 3, writeOnly = 1, readWrite = 2, append = 0x400, truncate = 0x200;
+        OpenFlags result = (flags & accessModeMask) switch
+        {
+            writeOnly => OpenFlags.Write,
+            readWrite => OpenFlags.Read | OpenFlags.Write,
+            _ => OpenFlags.Read,
+        };
+        if ((flags & append) != 0)
+        {
+            result |= OpenFlags.Append;
+        }
+
+        if ((flags & truncate) != 0)
+        {
+            result |= OpenFlags.Truncate;
+        }
+
+        return result;
     }
 
     /// <summary>Releases a handle whose open reply the kernel did not take (interrupted open).</summary>

@@ -53,4 +53,22 @@ public enum FsError
 
     /// <summary>Too many symbolic links were followed while resolving a path (a symlink loop).</summary>
     Loop,
+
+    /// <summary>The operation is not permitted (EPERM: owner-only changes, links to directories).</summary>
+    NotPermitted,
+
+    /// <summary>A rename or link across filesystems or views.</summary>
+    CrossDevice,
+
+    /// <summary>The node has too many hard links.</summary>
+    TooManyLinks,
+
+    /// <summary>The file would grow beyond the largest size allowed.</summary>
+    FileTooLarge,
+
+    /// <summary>The node or the filesystem is busy (a mountpoint, a directory being committed).</summary>
+    Busy,
+
+    /// <summary>The user's disk quota is exhausted.</summary>
+    QuotaExceeded,
 }

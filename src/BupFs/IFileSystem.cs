@@ -37,9 +37,9 @@ public interface IFileSystem
     /// </summary>
     IReadOnlyList<DirectoryEntry> ReadDirectory(ulong node);
 
-    /// <summary>Opens a file for reading.</summary>
-    /// <exception cref="FsException">IsDirectory, ReadOnly (write access asked), Io.</exception>
-    IFileHandle Open(ulong node, bool write);
+    /// <summary>Opens a file.</summary>
+    /// <exception cref="FsException">IsDirectory, ReadOnly (write access asked of a read-only view), Io.</exception>
+    IFileHandle Open(ulong node, OpenFlags flags);
 
     /// <summary>
     /// Reads up to <c>buffer.Length</c> bytes at <paramref name="offset"/>. Returns the number of

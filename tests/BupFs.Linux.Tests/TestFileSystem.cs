@@ -178,7 +178,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
         }
     }
 
-    public IFileHandle Open(ulong node, bool write)
+    public IFileHandle Open(ulong node, OpenFlags flags)
     {
         TestNode file;
         lock (_gate)
@@ -191,7 +191,7 @@ internal sealed class TestFileSystem : IFileSystem, IDisposable
             throw new FsException(FsError.IsDirectory);
         }
 
-        if (write)
+        if ((flags & ~OpenFlags.Read) != 0)
         {
             throw new FsException(FsError.ReadOnly);
         }

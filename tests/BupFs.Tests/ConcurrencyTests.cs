@@ -24,7 +24,7 @@ public sealed class ConcurrencyTests(SavedTree tree)
             {
                 var dir = fs.Resolve(directory).Inode;
                 var big = fs.Lookup(dir, "big.bin"u8);
-                var handle = fs.Open(big.Inode, write: false);
+                var handle = fs.Open(big.Inode, OpenFlags.Read);
                 var offset = random.NextInt64(expected.Length);
                 var n = fs.Read(handle, buffer, offset);
                 Assert.True(expected.AsSpan((int)offset, n).SequenceEqual(buffer.AsSpan(0, n)));

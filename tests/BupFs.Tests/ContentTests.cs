@@ -31,7 +31,7 @@ public sealed class ContentTests(SavedTree tree)
         var expected = File.ReadAllBytes(Path.Combine(tree.Source, "big.bin"));
         var node = fs.Resolve(tree.SavePath("big.bin"));
         Assert.True(fs.GetObjectId(node.Inode) is { } id && tree.Repository.Git("cat-file", "-t", id.ToString()) == "tree", "big.bin must be chunked");
-        var handle = fs.Open(node.Inode, write: false);
+        var handle = fs.Open(node.Inode, OpenFlags.Read);
         var random = new Random(7);
         var buffer = new byte[70_000];
         for (var i = 0; i < 1000; i++)
@@ -55,7 +55,7 @@ public sealed class ContentTests(SavedTree tree)
         using var _ = repository;
         using var __ = fs;
         var small = fs.Resolve(tree.SavePath("small.txt"));
-        var handle = fs.Open(small.Inode, write: false);
+        var handle = fs.Open(small.Inode, OpenFlags.Read);
         Assert.True(handle.Immutable);
         Assert.Equal(small.Inode, handle.Node);
         var buffer = new byte[10];
@@ -76,11 +76,11 @@ public sealed class ContentTests(SavedTree tree)
         using var _ = repository;
         using var __ = fs;
         var small = fs.Resolve(tree.SavePath("small.txt")).Inode;
-        Assert.Equal(FsError.ReadOnly, Assert.Throws<FsException>(() => fs.Open(small, write: true)).Error);
-        Assert.Equal(FsError.IsDirectory, Assert.Throws<FsException>(() => fs.Open(fs.Resolve(tree.SavePath("d1")).Inode, false)).Error);
-        Assert.Equal(FsError.IsDirectory, Assert.Throws<FsException>(() => fs.Open(fs.RootNode, false)).Error);
-        Assert.Equal(FsError.InvalidArgument, Assert.Throws<FsException>(() => fs.Open(fs.Resolve(tree.SavePath("fifo")).Inode, false)).Error);
-        Assert.Equal(FsError.InvalidArgument, Assert.Throws<FsException>(() => fs.Open(fs.Resolve(tree.SavePath("link")).Inode, false)).Error);
+        Assert.Equal(FsError.ReadOnly, Assert.Throws<FsException>(() => fs.Open(small, OpenFlags.Read | OpenFlags.Write)).Error);
+        Assert.Equal(FsError.IsDirectory, Assert.Throws<FsException>(() => fs.Open(fs.Resolve(tree.SavePath("d1")).Inode, OpenFlags.Read)).Error);
+        Assert.Equal(FsError.IsDirectory, Assert.Throws<FsException>(() => fs.Open(fs.RootNode, OpenFlags.Read)).Error);
+        Assert.Equal(FsError.InvalidArgument, Assert.Throws<FsException>(() => fs.Open(fs.Resolve(tree.SavePath("fifo")).Inode, OpenFlags.Read)).Error);
+        Assert.Equal(FsError.InvalidArgument, Assert.Throws<FsException>(() => fs.Open(fs.Resolve(tree.SavePath("link")).Inode, OpenFlags.Read)).Error);
     }
 
     [Fact]

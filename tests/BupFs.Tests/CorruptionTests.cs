@@ -71,7 +71,7 @@ public sealed class CorruptionTests : IDisposable
         using var _ = repository;
         using var __ = fs;
         var node = fs.Resolve(InSave("big.bin"));
-        var handle = fs.Open(node.Inode, write: false);
+        var handle = fs.Open(node.Inode, OpenFlags.Read);
         var error = Assert.Throws<FsException>(() => fs.Read(handle, new byte[1_200_000], 0));
         Assert.Equal(FsError.Io, error.Error);
         Assert.Contains(chunkId, error.Message, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class CorruptionTests : IDisposable
         Assert.Equal(FsError.Io, victim.Error);
         var node = fs.Resolve(InSave("big.bin"));
         Assert.Equal(1_200_000, node.Size);
-        var handle = fs.Open(node.Inode, write: false);
+        var handle = fs.Open(node.Inode, OpenFlags.Read);
         var buffer = new byte[100];
         var error = Assert.Throws<FsException>(() => fs.Read(handle, buffer, chunkOffset + 1));
         Assert.Equal(FsError.Io, error.Error);

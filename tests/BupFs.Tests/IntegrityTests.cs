@@ -72,7 +72,7 @@ public sealed class IntegrityTests : IDisposable
         var (repository, fs) = _repo.Open();
         using var _ = repository;
         using var __ = fs;
-        var handle = fs.Open(fs.Resolve(File).Inode, write: false);
+        var handle = fs.Open(fs.Resolve(File).Inode, OpenFlags.Read);
         var buffer = new byte[100];
         Assert.Equal(100, fs.Read(handle, buffer, 0)); // the chunks before the damage still read
         Assert.Equal(_content[..100], buffer);

@@ -36,7 +36,7 @@ public sealed class NodeTableTests(SavedTree tree)
         var directory = fs.Resolve(tree.SavePath("")).Inode;
         var referenced = fs.Lookup(directory, "exec.sh"u8).Inode;
         var open = fs.Lookup(directory, "small.txt"u8).Inode;
-        var handle = fs.Open(open, write: false);
+        var handle = fs.Open(open, OpenFlags.Read);
         fs.Forget(open, 1);
         var listing = fs.ReadDirectory(directory);
         var d1 = fs.Resolve(tree.SavePath("d1")).Inode;

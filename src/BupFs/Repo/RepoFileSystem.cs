@@ -117,9 +117,9 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
     }
 
     /// <inheritdoc/>
-    public IFileHandle Open(ulong node, bool write)
+    public IFileHandle Open(ulong node, OpenFlags flags)
     {
-        if (write)
+        if ((flags & ~OpenFlags.Read) != 0)
         {
             throw new FsException(FsError.ReadOnly, "the repository view is read-only");
         }
@@ -303,7 +303,7 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
 
     /// <summary>Opens a file node as a read-only, seekable stream (for <c>cat-file</c>); disposing it releases the handle.</summary>
     /// <exception cref="FsException">IsDirectory, InvalidArgument (not a regular file), NotFound, Io.</exception>
-    public Stream OpenRead(ulong node) => new RepoReadStream(this, (RepoFileHandle)Open(node, write: false));
+    public Stream OpenRead(ulong node) => new RepoReadStream(this, (RepoFileHandle)Open(node, OpenFlags.Read));
 
     /// <summary>
     /// The git object behind a node — the tree of a directory or save, the blob or chunk tree of a

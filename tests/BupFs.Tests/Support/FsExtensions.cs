@@ -19,7 +19,7 @@ internal static class FsExtensions
     /// <summary>The whole content of a file node, read in <paramref name="chunk"/>-byte requests.</summary>
     public static byte[] ReadAll(this IFileSystem fs, ulong node, int chunk = 128 * 1024)
     {
-        var handle = fs.Open(node, write: false);
+        var handle = fs.Open(node, OpenFlags.Read);
         try
         {
             using var result = new MemoryStream();
