@@ -170,6 +170,9 @@ public sealed class PosixFilesTests : IDisposable
         Assert.Null(UserDatabase.UserId("no-such-user-xyz"u8.ToArray()));
         Assert.Null(UserDatabase.UserId([]));
         Assert.Null(UserDatabase.GroupId([(byte)'a', 0]));
+        Assert.Equal("root"u8.ToArray(), SystemUserNames.Instance.UserName(0));
+        Assert.Equal("root"u8.ToArray(), SystemUserNames.Instance.GroupName(0));
+        Assert.Null(SystemUserNames.Instance.UserName(unused));
     }
 
     private static uint FindUnusedId()

@@ -3,7 +3,7 @@ using BupBackup.Posix;
 using BupStore.Formats;
 using BupStore.Hashsplit;
 using BupStore.Objects;
-using BupStore.Repository;
+using BupStore.Saves;
 using Microsoft.Win32.SafeHandles;
 
 namespace BupBackup.Save;
@@ -29,12 +29,12 @@ internal sealed class FileSaver
     private static byte[]? _readBuffer;
 
     private readonly LargeFileThread _largeFiles;
-    private readonly SharedWriter _writer;
+    private readonly ConcurrentObjectWriter _writer;
     private readonly IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> _hardlinks;
     private readonly SaveStatistics _stats;
     private readonly Action<long, byte[]>? _onProgress;
 
-    public FileSaver(SharedWriter writer, IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> hardlinks, SaveStatistics stats, Action<long, byte[]>? onProgress, LargeFileThread largeFiles)
+    public FileSaver(ConcurrentObjectWriter writer, IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> hardlinks, SaveStatistics stats, Action<long, byte[]>? onProgress, LargeFileThread largeFiles)
     {
         _largeFiles = largeFiles;
         _writer = writer;
@@ -153,51 +153,15 @@ internal sealed class FileSaver
     /// <summary>
     /// Hashsplits a file of a put or more: each 8 MiB put is read straight into a pooled buffer,
     /// its chunks hashed and compressed on every core, and appended under the lock only briefly,
-    /// so that other workers keep storing small files meanwhile.
+    /// so that other workers keep storing small files meanwhile. Reading put N+1 overlaps storing
+    /// put N (<see cref="BlobSplitter.Split(ConcurrentObjectWriter, Stream)"/>).
     /// </summary>
-    private (GitFileMode, ObjectId) SplitLarge(Stream stream) => _largeFiles.Run(() => SplitLargeAlone(stream));
-
-    // Reading and scanning put N+1 overlaps storing put N (hashed and compressed on every core), so
-    // the disk and the cores work at once. One store at a time (ChunkSink is single-threaded), and
-    // batches go back to the pool on this thread, which keeps the pool's per-thread cache to one.
-    private (GitFileMode, ObjectId) SplitLargeAlone(Stream stream)
-    {
-        var chunks = new ChunkSink(_writer, parallel: true);
-        var splitter = new HashSplitter();
-        SplitBatch? storing = null;
-        var stored = Task.CompletedTask;
-        try
-        {
-            while (splitter.Put(stream) is { } batch)
-            {
-                Finish(stored, ref storing);
-                storing = batch;
-                stored = Task.Run(() => chunks.Store(batch));
-            }
-
-            Finish(stored, ref storing);
-        }
-        finally
-        {
-            Task.WaitAny(stored); // waits without rethrowing, so an exception already in flight is not masked
-            storing?.Dispose();
-        }
-
-        chunks.Add(splitter.Finish());
-        return chunks.Finish();
-    }
-
-    private static void Finish(Task stored, ref SplitBatch? storing)
-    {
-        stored.GetAwaiter().GetResult();
-        storing?.Dispose();
-        storing = null;
-    }
+    private (GitFileMode, ObjectId) SplitLarge(Stream stream) => _largeFiles.Run(() => BlobSplitter.Split(_writer, stream));
 
     /// <summary>Hashsplits a small file read whole into this worker's buffer (never a pooled 16 MiB array).</summary>
     private (GitFileMode, ObjectId) SplitSmall(Stream stream, long expectedSize)
     {
-        var chunks = new ChunkSink(_writer, parallel: false);
+        var chunks = new BlobSplitter(_writer, parallel: false);
         var splitter = new HashSplitter();
         while (ReadPut(stream, expectedSize) is { Length: > 0 } put)
         {

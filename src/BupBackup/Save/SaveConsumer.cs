@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using BupBackup.Index;
 using BupStore.Formats;
 using BupStore.Objects;
+using BupStore.Saves;
 
 namespace BupBackup.Save;
 
@@ -24,7 +25,7 @@ internal sealed class SaveConsumer
     private readonly Dictionary<string, IndexRecord> _ancestors = new(StringComparer.Ordinal);
     private byte[]? _source;
 
-    public SaveConsumer(IndexReader oldIndex, IndexWriter newIndex, ArchiveLayout layout, SharedWriter writer,
+    public SaveConsumer(IndexReader oldIndex, IndexWriter newIndex, ArchiveLayout layout, ConcurrentObjectWriter writer,
         IReadOnlyDictionary<(ulong Device, ulong Inode), byte[]> hardlinks, SaveOptions options, SaveStatistics stats)
     {
         _oldIndex = oldIndex;
@@ -130,7 +131,7 @@ internal sealed class SaveConsumer
     {
         var components = _layout.Components(record.Path);
         _stack.MoveTo(components[..^1], Open);
-        _stack.Top.Items.Add(new StackItem(components[^1].Name, true, GitFileMode.Tree, record.Id, null));
+        _stack.Top.Items.Add(new SaveTreeEntry(components[^1].Name, true, GitFileMode.Tree, record.Id, null));
         _newIndex.CopySubtree(record, _oldIndex);
         _stats.DirectoriesReused++;
     }
@@ -144,7 +145,7 @@ internal sealed class SaveConsumer
             metadata.HardlinkTarget = HardlinkTarget(record);
         }
 
-        _stack.Top.Items.Add(new StackItem(Name(record), false, record.GitMode, record.Id, metadata));
+        _stack.Top.Items.Add(new SaveTreeEntry(Name(record), false, record.GitMode, record.Id, metadata));
         _newIndex.Add(record);
         _stats.FilesReused++;
         _options.OnEntry?.Invoke(' ', record.Path);
@@ -166,7 +167,7 @@ internal sealed class SaveConsumer
             return;
         }
 
-        _stack.Top.Items.Add(new StackItem(Name(record), false, job.GitMode, job.Id, job.Metadata));
+        _stack.Top.Items.Add(new SaveTreeEntry(Name(record), false, job.GitMode, job.Id, job.Metadata));
         _newIndex.Add(job.Updated!);
         _options.OnEntry?.Invoke(record.Id.IsZero ? 'A' : 'M', record.Path);
     }

@@ -4,6 +4,7 @@ using BupBackup.Posix;
 using BupStore.Formats;
 using BupStore.Objects;
 using BupStore.Repository;
+using BupStore.Saves;
 
 namespace BupBackup.Save;
 
@@ -26,7 +27,7 @@ public sealed class SaveEngine : IDisposable
     // Twice the cores: with a cold cache, small files are read at the disk's latency, so more reads
     // in flight help; with a warm one the extra workers only queue for the CPU.
     private static readonly int DefaultWorkers = Math.Max(2, Environment.ProcessorCount * 2);
-    private readonly SharedWriter _writer;
+    private readonly ConcurrentObjectWriter _writer;
     private readonly SaveOptions _options;
     private readonly string _indexPath;
     private IndexWriter? _pendingIndex;
@@ -36,7 +37,7 @@ public sealed class SaveEngine : IDisposable
     /// <summary>A save into <paramref name="writer"/> using the index file at <paramref name="indexPath"/>.</summary>
     public SaveEngine(ObjectWriter writer, string indexPath, SaveOptions options)
     {
-        _writer = new SharedWriter(writer);
+        _writer = new ConcurrentObjectWriter(writer);
         _indexPath = indexPath;
         _options = options;
     }

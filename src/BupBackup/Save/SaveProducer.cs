@@ -3,6 +3,7 @@ using BupBackup.Index;
 using BupStore.Formats;
 using BupStore.Objects;
 using BupStore.Repository;
+using BupStore.Saves;
 
 namespace BupBackup.Save;
 
@@ -19,11 +20,11 @@ internal sealed class SaveProducer
     private readonly IndexReader _reader;
     private readonly List<byte[]> _sources;
     private readonly ArchiveLayout _layout;
-    private readonly SharedWriter _writer;
+    private readonly ConcurrentObjectWriter _writer;
     private readonly long? _smaller;
     private readonly ReuseGuard _reuse;
 
-    public SaveProducer(IndexReader reader, List<byte[]> sources, ArchiveLayout layout, SharedWriter writer, long? smaller)
+    public SaveProducer(IndexReader reader, List<byte[]> sources, ArchiveLayout layout, ConcurrentObjectWriter writer, long? smaller)
     {
         _reader = reader;
         _sources = sources;

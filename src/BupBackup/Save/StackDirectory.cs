@@ -1,4 +1,5 @@
 using BupStore.Formats;
+using BupStore.Saves;
 
 namespace BupBackup.Save;
 
@@ -15,7 +16,7 @@ internal sealed class StackDirectory(ArchiveComponent component, BupMetadata? me
     public byte[]? IndexPath { get; } = indexPath;
 
     /// <summary>The entries gathered so far.</summary>
-    public List<StackItem> Items { get; } = [];
+    public List<SaveTreeEntry> Items { get; } = [];
 
     /// <summary>True when something below was left out, so the tree must not be reused later.</summary>
     public bool Incomplete { get; set; }

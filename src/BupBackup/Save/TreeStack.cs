@@ -1,5 +1,6 @@
 using BupStore.Formats;
 using BupStore.Objects;
+using BupStore.Saves;
 
 namespace BupBackup.Save;
 
@@ -13,7 +14,7 @@ namespace BupBackup.Save;
 internal sealed class TreeStack
 {
     private readonly List<StackDirectory> _levels = [];
-    private readonly SharedWriter _writer;
+    private readonly ConcurrentObjectWriter _writer;
     private readonly Action<byte[], ObjectId> _onTree;
     private readonly Action<string> _warn;
     private ArchiveComponent? _firstRoot;
@@ -22,7 +23,7 @@ internal sealed class TreeStack
     /// <param name="writer">Where trees and .bupm blobs go.</param>
     /// <param name="onTree">Told the tree of each finished level that stands for an index directory.</param>
     /// <param name="warn">Receives duplicate-name errors.</param>
-    public TreeStack(SharedWriter writer, Action<byte[], ObjectId> onTree, Action<string> warn)
+    public TreeStack(ConcurrentObjectWriter writer, Action<byte[], ObjectId> onTree, Action<string> warn)
     {
         _writer = writer;
         _onTree = onTree;
@@ -109,7 +110,7 @@ internal sealed class TreeStack
         var tree = Build(dir);
         if (_levels.Count > 0)
         {
-            Top.Items.Add(new StackItem(dir.Component.Name, true, GitFileMode.Tree, tree, null));
+            Top.Items.Add(new SaveTreeEntry(dir.Component.Name, true, GitFileMode.Tree, tree, null));
             Top.Incomplete |= dir.Incomplete;
         }
 
@@ -121,20 +122,12 @@ internal sealed class TreeStack
         return tree;
     }
 
-    private ObjectId Build(StackDirectory dir)
-    {
-        var items = Distinct(dir);
-        var bupm = Bupm.Build(dir.Metadata, items.Where(i => !i.IsDirectory).Select(i => (i.Name, i.Metadata)));
-        var (bupmMode, bupmId) = _writer.SplitBytes(bupm);
-        var entries = new List<TreeEntry>(items.Count + 1) { new(bupmMode, BupStore.Hashsplit.NameMangling.BupmName.ToArray(), bupmId) };
-        entries.AddRange(items.Select(i => new TreeEntry(i.GitMode, i.TreeName, i.Id)));
-        return _writer.Write(ObjectType.Tree, TreeCodec.Format(entries));
-    }
+    private ObjectId Build(StackDirectory dir) => SaveTreeWriter.Write(_writer, dir.Metadata, Distinct(dir));
 
-    private List<StackItem> Distinct(StackDirectory dir)
+    private List<SaveTreeEntry> Distinct(StackDirectory dir)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<StackItem>(dir.Items.Count);
+        var result = new List<SaveTreeEntry>(dir.Items.Count);
         foreach (var item in dir.Items)
         {
             if (seen.Add(Convert.ToBase64String(item.Name)))

@@ -5,6 +5,7 @@ using BupBackup.Index;
 using BupBackup.Save;
 using BupStore.Objects;
 using BupStore.Repository;
+using BupStore.Saves;
 
 namespace BupFs.Cli.Commands;
 

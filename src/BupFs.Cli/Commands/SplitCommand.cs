@@ -5,6 +5,7 @@ using BupStore.Formats;
 using BupStore.Hashsplit;
 using BupStore.Objects;
 using BupStore.Repository;
+using BupStore.Saves;
 
 namespace BupFs.Cli.Commands;
 

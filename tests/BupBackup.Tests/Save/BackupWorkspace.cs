@@ -3,6 +3,7 @@ using BupBackup.Index;
 using BupBackup.Save;
 using BupStore.Objects;
 using BupStore.Repository;
+using BupStore.Saves;
 using TestSupport;
 
 namespace BupBackup.Tests.Save;

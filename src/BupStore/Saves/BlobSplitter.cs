@@ -2,28 +2,34 @@ using BupStore.Hashsplit;
 using BupStore.Objects;
 using BupStore.Repository;
 
-namespace BupBackup.Save;
+namespace BupStore.Saves;
 
 /// <summary>
-/// Turns one file's split batches into stored blobs and its chunk tree: objects are hashed and
+/// Turns one file's split batches into stored blobs and its blob or chunk tree, as bup save stores
+/// file content (docs/formats/hashsplit.md, "Single blob or tree"): objects are hashed and
 /// compressed on the calling thread (or on every core), kept until a few MiB are pending, then
 /// appended in one short hold of the writer's lock. Order of appends does not matter: the tree
-/// names its chunks by id.
+/// names its chunks by id. The static <c>Split</c> methods do a whole file or byte string.
 /// </summary>
-/// <remarks>Not thread-safe: one file, one worker.</remarks>
-internal sealed class ChunkSink
+/// <remarks>Not thread-safe: one file, one instance.</remarks>
+public sealed partial class BlobSplitter
 {
     /// <summary>Compressed bytes held before appending them.</summary>
     private const long PendingLimit = 2L << 20;
 
-    private readonly SharedWriter _writer;
+    private readonly ConcurrentObjectWriter _writer;
     private readonly bool _parallel;
     private readonly List<PreparedObject> _pending = [];
     private readonly ChunkTreeBuilder _tree;
     private long _pendingBytes;
 
-    public ChunkSink(SharedWriter writer, bool parallel)
+    /// <summary>
+    /// A splitter storing through <paramref name="writer"/>; with <paramref name="parallel"/> the
+    /// chunks of a batch are hashed and compressed on every core.
+    /// </summary>
+    public BlobSplitter(ConcurrentObjectWriter writer, bool parallel)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         _writer = writer;
         _parallel = parallel;
         _tree = new ChunkTreeBuilder((type, body) => Keep(writer.Writer.Prepare(type, body)));
@@ -32,6 +38,7 @@ internal sealed class ChunkSink
     /// <summary>Stores the chunks of <paramref name="batch"/> (and disposes it).</summary>
     public void Add(SplitBatch batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         using (batch)
         {
             Store(batch);
@@ -40,6 +47,17 @@ internal sealed class ChunkSink
 
     /// <summary>Stores the chunks of <paramref name="batch"/>; the caller disposes it.</summary>
     public void Store(SplitBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var prepared = Prepare(batch);
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            var cut = batch.Chunks[i];
+            _tree.Add(Keep(prepared[i]), cut.Length, cut.Level);
+        }
+    }
+
+    private PreparedObject[] Prepare(SplitBatch batch)
     {
         var count = batch.Chunks.Count;
         var prepared = new PreparedObject[count];
@@ -56,14 +74,10 @@ internal sealed class ChunkSink
             }
         }
 
-        for (var i = 0; i < count; i++)
-        {
-            var cut = batch.Chunks[i];
-            _tree.Add(Keep(prepared[i]), cut.Length, cut.Level);
-        }
+        return prepared;
     }
 
-    /// <summary>Appends what is pending and returns the file's blob or chunk tree.</summary>
+    /// <summary>Appends what is pending and returns the file's blob or chunk tree with its git mode.</summary>
     public (GitFileMode Mode, ObjectId Id) Finish()
     {
         var result = _tree.FinishBlobOrTree();

@@ -1,12 +1,14 @@
 using BupStore.Formats;
 using BupStore.Objects;
+using BupStore.Repository;
 
-namespace BupStore.Repository;
+namespace BupStore.Saves;
 
 /// <summary>
 /// The commits bup split -n and bup save write (docs/formats/objects.md, "Commits"): one tree, at most one parent
 /// (the branch's previous commit), author and committer both the current user on this host at the
-/// same time in the local zone, and a message naming the command.
+/// same time in the local zone, and a message naming the command. Moving the branch to the commit
+/// is the caller's (<see cref="RefStore.Update"/>, after the objects are durable).
 /// </summary>
 public static class BupCommit
 {
@@ -17,9 +19,21 @@ public static class BupCommit
     public static ObjectId Write(ObjectWriter writer, ObjectId tree, ObjectId parent, long? seconds, byte[] message)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        return writer.Write(ObjectType.Commit, Format(tree, parent, seconds, message));
+    }
+
+    /// <summary>As <see cref="Write(ObjectWriter, ObjectId, ObjectId, long?, byte[])"/>, appending under the shared writer's lock.</summary>
+    public static ObjectId Write(ConcurrentObjectWriter writer, ObjectId tree, ObjectId parent, long? seconds, byte[] message)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return writer.Write(ObjectType.Commit, Format(tree, parent, seconds, message));
+    }
+
+    private static byte[] Format(ObjectId tree, ObjectId parent, long? seconds, byte[] message)
+    {
         var (name, email) = Identity.Current();
         var when = Signature.Now(name, email, seconds);
         var commit = new Commit(tree, parent.IsZero ? [] : [parent], when, when, message);
-        return writer.Write(ObjectType.Commit, CommitCodec.Format(commit));
+        return CommitCodec.Format(commit);
     }
 }

@@ -2,20 +2,25 @@ using BupStore.Hashsplit;
 using BupStore.Objects;
 using BupStore.Repository;
 
-namespace BupBackup.Save;
+namespace BupStore.Saves;
 
 /// <summary>
 /// Lets several threads store objects through one <see cref="ObjectWriter"/>: hashing and
 /// compression (<see cref="ObjectWriter.Prepare"/>) run on the caller's thread, appends to the pack
 /// happen one at a time under <see cref="Gate"/>. Code that appends on its own (a
-/// <see cref="StreamSplitter"/>) must hold <see cref="Gate"/> for the whole time.
+/// <see cref="StreamSplitter"/>) must hold <see cref="Gate"/> for the whole time. Shared by
+/// <c>bupfs save</c> and anything else that writes saves, so both store objects the same way.
 /// </summary>
-/// <remarks>Thread-safe.</remarks>
-internal sealed class SharedWriter
+/// <remarks>
+/// Thread-safe. Does not own the <see cref="ObjectWriter"/>: its creator disposes it; objects are
+/// durable only after <see cref="Close"/> (or <see cref="ObjectWriter.Close"/>).
+/// </remarks>
+public sealed class ConcurrentObjectWriter
 {
-    /// <summary>Wraps <paramref name="writer"/>.</summary>
-    public SharedWriter(ObjectWriter writer)
+    /// <summary>Wraps <paramref name="writer"/> (from <see cref="Repository.Repository.CreateWriter"/>).</summary>
+    public ConcurrentObjectWriter(ObjectWriter writer)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         Writer = writer;
     }
 
@@ -25,10 +30,10 @@ internal sealed class SharedWriter
     /// <summary>The lock that serializes appends.</summary>
     public Lock Gate { get; } = new();
 
-    /// <summary>True when the repository (or this save) already has the object.</summary>
+    /// <summary>True when the repository (or this writer) already has the object.</summary>
     public bool Exists(ObjectId id) => Writer.Exists(id);
 
-    /// <summary>Hashes, compresses if new, and appends one object.</summary>
+    /// <summary>Hashes, compresses if new, and appends one object (blob, tree or commit).</summary>
     public ObjectId Write(ObjectType type, ReadOnlySpan<byte> data)
     {
         var prepared = Writer.Prepare(type, data);
@@ -55,9 +60,10 @@ internal sealed class SharedWriter
         }
     }
 
-    /// <summary>Appends prepared objects in one go (their order does not matter).</summary>
+    /// <summary>Appends prepared objects in one go (their order does not matter) and empties the list.</summary>
     public void AddAll(List<PreparedObject> prepared)
     {
+        ArgumentNullException.ThrowIfNull(prepared);
         lock (Gate)
         {
             foreach (var p in prepared)
@@ -70,33 +76,14 @@ internal sealed class SharedWriter
     }
 
     /// <summary>
-    /// Stores <paramref name="data"/> as bup stores a .bupm: hashsplit, one blob when it fits in a
-    /// chunk, else a chunk tree.
+    /// Publishes the open pack and updates midx/bloom (<see cref="ObjectWriter.Close"/>): every object
+    /// written is durable once this returns, so refs may then point at them.
     /// </summary>
-    public (GitFileMode Mode, ObjectId Id) SplitBytes(ReadOnlySpan<byte> data)
+    public void Close()
     {
-        var splitter = new HashSplitter();
-        var tree = new ChunkTreeBuilder((type, body) => Write(type, body));
-        for (var offset = 0; offset < data.Length; offset += HashSplitter.ReadSize)
+        lock (Gate)
         {
-            using var batch = splitter.Put(data.Slice(offset, Math.Min(HashSplitter.ReadSize, data.Length - offset)));
-            AddChunks(batch, tree);
-        }
-
-        using (var last = splitter.Finish())
-        {
-            AddChunks(last, tree);
-        }
-
-        return tree.FinishBlobOrTree();
-    }
-
-    private void AddChunks(SplitBatch batch, ChunkTreeBuilder tree)
-    {
-        for (var i = 0; i < batch.Chunks.Count; i++)
-        {
-            var cut = batch.Chunks[i];
-            tree.Add(Write(ObjectType.Blob, batch.Data(i)), cut.Length, cut.Level);
+            Writer.Close();
         }
     }
 }
