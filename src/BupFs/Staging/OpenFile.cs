@@ -31,6 +31,9 @@ internal sealed class OpenFile
     /// <summary>Handles open on it (changed under the file system's namespace lock).</summary>
     public int Opens { get; set; }
 
+    /// <summary>Handles open for writing (a commit leaves such a file's unclosed content out).</summary>
+    public int Writers { get; set; }
+
     /// <summary>True when content changed since size and times were last stored.</summary>
     public bool Modified { get; set; }
 }

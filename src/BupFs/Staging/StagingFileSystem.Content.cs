@@ -24,6 +24,7 @@ public sealed partial class StagingFileSystem
             node.State = NodeState.Spooled;
             _tree.Put(node);
             var file = OpenSpool(node, truncate: true);
+            file.Writers += (flags & OpenFlags.Write) != 0 ? 1 : 0;
             AddLookup(node.Inode);
             return new CreatedFile(AttributesOf(node), new StagedFileHandle(node.Inode, flags, file, null));
         }));
@@ -54,7 +55,9 @@ public sealed partial class StagingFileSystem
             EnsureSpooled(file, (flags & OpenFlags.Truncate) != 0);
         }
 
-        return new StagedFileHandle(node, flags, OpenSpool(file, truncate: false), null);
+        var open = OpenSpool(file, truncate: false);
+        open.Writers += (flags & OpenFlags.Write) != 0 ? 1 : 0;
+        return new StagedFileHandle(node, flags, open, null);
     });
 
     /// <inheritdoc/>
@@ -132,6 +135,7 @@ public sealed partial class StagingFileSystem
         Locked(() =>
         {
             StoreSize(file);
+            file.Writers -= staged.Writable ? 1 : 0;
             if (--file.Opens > 0)
             {
                 return;
@@ -139,6 +143,11 @@ public sealed partial class StagingFileSystem
 
             _open.Remove(file.Inode);
             file.Spool.Dispose();
+            if (_tree.Database.GetNode(file.Inode) is { State: not NodeState.Spooled })
+            {
+                DeleteSpool(file.Inode); // committed while open for reading: the content is in the repository now
+            }
+
             DropIfUnused(file.Inode);
         });
     }

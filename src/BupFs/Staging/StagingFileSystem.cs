@@ -175,7 +175,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     internal Lock Gate => _gate;
 
     /// <summary>Inodes of files open for writing right now (the committer leaves their open content out).</summary>
-    internal IReadOnlyCollection<ulong> OpenInodes => _open.Keys;
+    internal bool IsOpenForWriting(ulong inode) => _open.TryGetValue(inode, out var file) && file.Writers > 0;
 
     internal ObjectId? ReadBaseCommit() =>
         _tree.Database.GetMeta(BaseCommitKey) is { Length: ObjectId.Size } raw ? ObjectId.FromBytes(raw) : null;
@@ -271,6 +271,18 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
         if (_tree.Database.GetNode(inode) is { LinkCount: 0 })
         {
             _tree.Drop(inode);
+            DeleteSpool(inode);
+        }
+    }
+
+    /// <summary>The length of base content <paramref name="id"/>.</summary>
+    internal long BaseLength(GitFileMode mode, ObjectId id) => _base.OpenContent(mode, id).Length;
+
+    /// <summary>Drops the spool file of content a commit stored (unless a handle still reads it).</summary>
+    internal void DeleteSpoolAfterCommit(ulong inode)
+    {
+        if (!_open.ContainsKey(inode))
+        {
             DeleteSpool(inode);
         }
     }

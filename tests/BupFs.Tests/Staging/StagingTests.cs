@@ -1,0 +1,238 @@
+using System.Text;
+using BupFs.Staging;
+using BupFs.Tests.Support;
+using BupStore.Objects;
+using BupStore.Repository;
+using BupStore.Saves;
+
+namespace BupFs.Tests.Staging;
+
+/// <summary>The staging tree without a mount: changes through the contract, commits read back by real bup and git.</summary>
+public sealed class StagingTests : IDisposable
+{
+    private static readonly FsCaller Root = new(0, 0, 0, 0);
+    private readonly TestRepository _repo = TestRepository.Create();
+
+    public void Dispose() => _repo.Dispose();
+
+    [Fact]
+    public void NewBranch_FilesAndFolders_CommitIsReadByBupAndPassesGitFsck()
+    {
+        var content = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("staged content\n", 1000)));
+        using (var session = Open("fresh"))
+        {
+            var fs = session.Fs;
+            var d = fs.MakeDirectory(fs.RootNode, "dir"u8, 0x1ED, Root);
+            WriteFile(fs, d.Inode, "file.txt", content);
+            fs.MakeSymlink(d.Inode, "link"u8, "file.txt"u8, Root);
+            fs.MakeNode(fs.RootNode, "fifo"u8, NodeKind.Fifo, 0x1A4, 0, Root);
+            var commit = session.Commit("first staged save");
+            Assert.Empty(commit.LeftOut);
+        }
+
+        Assert.Equal("dir\nfifo", _repo.Bup("UTC", "ls", "fresh/latest/").Trim());
+        Assert.Equal(content, Join("fresh/latest/dir/file.txt"));
+        Assert.Contains("-> file.txt", _repo.Bup("UTC", "ls", "-l", "fresh/latest/dir/"));
+        _repo.Git("fsck", "--strict");
+    }
+
+    [Fact]
+    public void ChangedFile_OnlyItsDirectoriesAreRewritten_AndBupRestoresTheEdit()
+    {
+        var source = _repo.Path("src");
+        Directory.CreateDirectory(Path.Combine(source, "a", "deep"));
+        Directory.CreateDirectory(Path.Combine(source, "b"));
+        File.WriteAllText(Path.Combine(source, "a", "deep", "x.txt"), "x");
+        File.WriteAllText(Path.Combine(source, "b", "y.txt"), "y");
+        _repo.Save("main", 1_700_000_000, source);
+        var before = TreeIds("main");
+        using (var session = Open("main"))
+        {
+            var fs = session.Fs;
+            var b = Resolve(fs, Encoding.UTF8.GetBytes(source.TrimStart('/') + "/b"));
+            var y = fs.Lookup(b, "y.txt"u8).Inode;
+            var handle = fs.Open(y, OpenFlags.Write | OpenFlags.Append);
+            fs.Write(handle, "++"u8, 0);
+            fs.Flush(handle);
+            fs.Release(handle);
+            session.Commit("edit");
+        }
+
+        var after = TreeIds("main");
+        var a = source.TrimStart('/') + "/a";
+        Assert.Equal(before[a], after[a]); // untouched subtree: same tree id
+        Assert.NotEqual(before[source.TrimStart('/') + "/b"], after[source.TrimStart('/') + "/b"]);
+        Assert.Equal("y++"u8.ToArray(), Join($"main/latest{source}/b/y.txt"));
+        Assert.Equal("x"u8.ToArray(), Join($"main/latest{source}/a/deep/x.txt"));
+        Assert.Equal(2, _repo.Bup("UTC", "ls", "main").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l != "latest"));
+    }
+
+    [Fact]
+    public void StagedChanges_SurviveReopening_AndCommitAfterwards()
+    {
+        using (var session = Open("persist"))
+        {
+            var d = session.Fs.MakeDirectory(session.Fs.RootNode, "kept"u8, 0x1ED, Root);
+            WriteFile(session.Fs, d.Inode, "f", "durable"u8.ToArray());
+        }
+
+        using (var session = Open("persist"))
+        {
+            var d = session.Fs.Lookup(session.Fs.RootNode, "kept"u8);
+            var f = session.Fs.Lookup(d.Inode, "f"u8);
+            Assert.Equal(7, f.Size);
+            session.Commit("after reopen");
+        }
+
+        Assert.Equal("durable"u8.ToArray(), Join("persist/latest/kept/f"));
+    }
+
+    [Fact]
+    public void NamespaceErrors_AreThoseOfALocalFilesystem()
+    {
+        using var session = Open("errors");
+        var fs = session.Fs;
+        var d = fs.MakeDirectory(fs.RootNode, "d"u8, 0x1ED, Root).Inode;
+        var sub = fs.MakeDirectory(d, "sub"u8, 0x1ED, Root).Inode;
+        WriteFile(fs, d, "f", "1"u8.ToArray());
+        Assert.Equal(FsError.Exists, Error(() => fs.MakeDirectory(fs.RootNode, "d"u8, 0x1ED, Root)));
+        Assert.Equal(FsError.NotEmpty, Error(() => fs.RemoveDirectory(fs.RootNode, "d"u8)));
+        Assert.Equal(FsError.InvalidArgument, Error(() => fs.Rename(fs.RootNode, "d"u8, sub, "x"u8, RenameFlags.None)));
+        Assert.Equal(FsError.IsDirectory, Error(() => fs.Unlink(fs.RootNode, "d"u8)));
+        Assert.Equal(FsError.NotDirectory, Error(() => fs.RemoveDirectory(d, "f"u8)));
+        Assert.Equal(FsError.NotFound, Error(() => fs.Lookup(d, "missing"u8)));
+        Assert.Equal(FsError.NameTooLong, Error(() => fs.MakeDirectory(d, Encoding.ASCII.GetBytes(new string('n', 256)), 0x1ED, Root)));
+        Assert.Equal(FsError.Exists, Error(() => fs.Rename(d, "f"u8, d, "sub"u8, RenameFlags.NoReplace)));
+        Assert.Equal(FsError.IsDirectory, Error(() => fs.Rename(d, "f"u8, d, "sub"u8, RenameFlags.None)));
+        Assert.Equal(FsError.NotPermitted, Error(() => fs.Link(sub, fs.RootNode, "l"u8)));
+        fs.Rename(d, "f"u8, d, "sub"u8, RenameFlags.Exchange);
+        Assert.Equal(NodeKind.File, fs.Lookup(d, "sub"u8).Kind);
+        Assert.Equal(NodeKind.Directory, fs.Lookup(d, "f"u8).Kind);
+    }
+
+    [Fact]
+    public void HardLinks_ShareContent_AndBupRestoresThemLinked()
+    {
+        using (var session = Open("links"))
+        {
+            var fs = session.Fs;
+            var a = WriteFile(fs, fs.RootNode, "a", "shared"u8.ToArray());
+            var linked = fs.Link(a, fs.RootNode, "b"u8);
+            Assert.Equal(2u, linked.LinkCount);
+            session.Commit("links");
+        }
+
+        var target = _repo.Path("restored");
+        _repo.Bup("UTC", "restore", "-C", target, "links/latest/");
+        var first = new Mono.Unix.UnixFileInfo(Path.Combine(target, "a"));
+        var second = new Mono.Unix.UnixFileInfo(Path.Combine(target, "b"));
+        Assert.Equal(first.Inode, second.Inode);
+        Assert.Equal("shared", File.ReadAllText(Path.Combine(target, "b")));
+    }
+
+    [Fact]
+    public void NothingStaged_IsRefused_UnlessAllowEmpty()
+    {
+        using (var session = Open("empty"))
+        {
+            session.Fs.MakeDirectory(session.Fs.RootNode, "d"u8, 0x1ED, Root);
+            session.Commit("one");
+            var e = Assert.Throws<StagingException>(() => session.Commit("two"));
+            Assert.Contains("nothing staged", e.Message);
+            session.Commit("three", allowEmpty: true);
+        }
+
+        Assert.Equal(2, _repo.Bup("UTC", "ls", "empty").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l != "latest"));
+    }
+
+    [Fact]
+    public void BranchMoved_IsRefused_WithNothingWritten()
+    {
+        var source = _repo.Path("src");
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "f"), "1");
+        _repo.Save("moving", 1_700_000_000, source);
+        using var session = Open("moving");
+        session.Fs.MakeDirectory(session.Fs.RootNode, "new"u8, 0x1ED, Root);
+        _repo.Save("moving", 1_700_000_100, source);
+        var head = _repo.Git("rev-parse", "refs/heads/moving");
+        var e = Assert.Throws<StagingException>(() => session.Commit("late"));
+        Assert.Contains("moved", e.Message);
+        Assert.Equal(head, _repo.Git("rev-parse", "refs/heads/moving"));
+    }
+
+    private static ulong WriteFile(IWritableFileSystem fs, ulong parent, string name, byte[] content)
+    {
+        var created = fs.Create(parent, Encoding.UTF8.GetBytes(name), 0x1A4, OpenFlags.Write, Root);
+        fs.Write(created.Handle, content, 0);
+        fs.Flush(created.Handle);
+        fs.Release(created.Handle);
+        return created.Attributes.Inode;
+    }
+
+    private static ulong Resolve(IFileSystem fs, byte[] path)
+    {
+        var node = fs.RootNode;
+        foreach (var part in Encoding.UTF8.GetString(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            node = fs.Lookup(node, Encoding.UTF8.GetBytes(part)).Inode;
+        }
+
+        return node;
+    }
+
+    private static FsError Error(Action action) => Assert.Throws<FsException>(action).Error;
+
+    private byte[] Join(string path)
+    {
+        var (repository, fs) = _repo.Open();
+        using (repository)
+        using (fs)
+        {
+            using var stream = fs.OpenRead(fs.Resolve(Encoding.UTF8.GetBytes("/" + path)).Inode);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+    }
+
+    // Every directory of the latest save of BRANCH, by path, with its tree id (git ls-tree -r -t).
+    private Dictionary<string, string> TreeIds(string branch) =>
+        _repo.Git("ls-tree", "-r", "-t", "refs/heads/" + branch)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('\t'))
+            .Where(p => p[0].Contains(" tree ", StringComparison.Ordinal))
+            .ToDictionary(p => p[1], p => p[0].Split(' ')[2]);
+
+    private Session Open(string branch) => new(_repo.RepoPath, branch);
+
+    private sealed class Session : IDisposable
+    {
+        private readonly Repository _repository;
+        private readonly StagingArea _area;
+
+        public Session(string repoPath, string branch)
+        {
+            _repository = Repository.Open(repoPath);
+            _area = StagingArea.Open(repoPath, branch);
+            ObjectId? head = _repository.Refs.TryRead("refs/heads/" + branch, out var id) ? id : null;
+            Fs = StagingFileSystem.Open(_repository, _area, head);
+        }
+
+        public StagingFileSystem Fs { get; }
+
+        public StagingCommitResult Commit(string message, bool allowEmpty = false)
+        {
+            using var objects = _repository.CreateWriter(new WriterOptions { CompressionLevel = 1 });
+            var writer = new ConcurrentObjectWriter(objects);
+            return new StagingCommitter(Fs, writer).Commit(Encoding.UTF8.GetBytes(message + "\n"), null, allowEmpty);
+        }
+
+        public void Dispose()
+        {
+            Fs.Dispose();
+            _area.Dispose();
+            _repository.Dispose();
+        }
+    }
+}
