@@ -89,6 +89,9 @@ public static class BupCommandLine
         SaveCommand.Create(),
         MountCommand.Create(),
         UmountCommand.Create(),
+        CommitCommand.Create(),
+        StatusCommand.Create(),
+        ResetCommand.Create(),
         RestoreCommand.Create(),
     ];
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using BupFs.Linux;
 using BupFs.Repo;
+using BupFs.Staging;
 using BupStore.Repository;
 
 namespace BupFs.Cli.Commands;
@@ -17,6 +18,8 @@ public static class MountCommand
     private static readonly Option<string[]> FuseOptions = new("-o") { Description = "FUSE options, e.g. allow_other (repeatable, comma-separated)", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<long> CacheMb = new("--cache-size") { Description = "MiB of decoded chunks and listings to cache (the kernel caches file content itself)", DefaultValueFactory = _ => 16 };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log every request (foreground)" };
+    private static readonly Option<string?> Staging = new("--staging") { Description = "mount BRANCH's writable staging tree instead (commit it with 'bupfs commit BRANCH')" };
+    private static readonly Option<string?> From = new("--from") { Description = "with --staging: start a new staging tree from this save or commit instead of the branch's latest" };
     private static readonly Option<bool> Notify = new("--notify-ready") { Hidden = true };
     private static readonly Argument<string[]> Paths = new("paths") { Description = "[REPO] MOUNTPOINT", Arity = new ArgumentArity(1, 2) };
 
@@ -25,7 +28,7 @@ public static class MountCommand
     {
         var command = new Command("mount", "mount every branch, save and path of the repository read-only")
         {
-            Foreground, FuseOptions, CacheMb, Verbose, Notify, Paths,
+            Foreground, FuseOptions, CacheMb, Verbose, Staging, From, Notify, Paths,
         };
         command.SetAction(Run);
         return command;
@@ -52,6 +55,11 @@ public static class MountCommand
 
     private static int RunForeground(ParseResult r, string repoPath, string mountPoint)
     {
+        if (r.GetValue(Staging) is { } branch)
+        {
+            return RunStaging(r, repoPath, mountPoint, branch);
+        }
+
         var options = BuildOptions(r);
 
         // The host owns the view and disposes it when the mount ends (or fails to start); the
@@ -63,6 +71,26 @@ public static class MountCommand
             Warning = message => Console.Error.WriteLine($"bupfs: {message}"),
         });
         var mount = FuseHost.Mount(fs, mountPoint, options);
+        WaitForUnmount(r, mount);
+        return 0;
+    }
+
+    // The staging tree: the area's lock is held for the whole mount; commit and status requests
+    // of other processes arrive through the area's control socket and run here.
+    private static int RunStaging(ParseResult r, string repoPath, string mountPoint, string branch)
+    {
+        using var repository = Repository.Open(repoPath);
+        StaleTemporaries.Remove(repository.GitDir);
+        using var session = StagingSession.Open(repository, branch, r.GetValue(From), r.GetValue(CacheMb) << 20);
+        session.RecordMountPoint(mountPoint);
+        using var control = StagingControl.Serve(session.Area.Directory, session.Handle);
+        var mount = FuseHost.Mount(session.FileSystem, mountPoint, BuildOptions(r));
+        WaitForUnmount(r, mount);
+        return 0;
+    }
+
+    private static void WaitForUnmount(ParseResult r, IMountHandle mount)
+    {
         using var signals = MountSignals.UnmountOnSignals(mount);
         if (r.GetValue(Notify))
         {
@@ -75,7 +103,6 @@ public static class MountCommand
         }
 
         mount.Completion.GetAwaiter().GetResult();
-        return 0;
     }
 
     private static FuseMountOptions BuildOptions(ParseResult r)
@@ -98,6 +125,15 @@ public static class MountCommand
         foreach (var arg in SelfCommand().Concat(["-d", repoPath, "mount", "-f", "--notify-ready", "--cache-size", r.GetValue(CacheMb).ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (option, value) in new[] { ("--staging", r.GetValue(Staging)), ("--from", r.GetValue(From)) })
+        {
+            if (value is not null)
+            {
+                start.ArgumentList.Add(option);
+                start.ArgumentList.Add(value);
+            }
         }
 
         foreach (var o in r.GetValue(FuseOptions) ?? [])

@@ -27,6 +27,7 @@ internal sealed class StagingDatabase : IDisposable
             parent INTEGER NOT NULL, name BLOB NOT NULL, ino INTEGER NOT NULL,
             PRIMARY KEY(parent, name)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS entries_by_ino ON entries(ino);
+        CREATE INDEX IF NOT EXISTS nodes_by_origin ON nodes(origin) WHERE origin IS NOT NULL;
         """;
 
     private const string NodeColumns = "ino, kind, record, nlink, size, base_mode, base_id, state, dirty, origin";
@@ -44,6 +45,7 @@ internal sealed class StagingDatabase : IDisposable
     private readonly SqliteCommand _hasChildren;
     private readonly SqliteCommand _getMeta;
     private readonly SqliteCommand _setMeta;
+    private readonly SqliteCommand _byOrigin;
     private SqliteTransaction? _transaction;
 
     private StagingDatabase(SqliteConnection connection, string path)
@@ -61,6 +63,7 @@ internal sealed class StagingDatabase : IDisposable
         _hasChildren = Prepare("SELECT 1 FROM entries WHERE parent = $a LIMIT 1");
         _getMeta = Prepare("SELECT value FROM meta WHERE key = $a");
         _setMeta = Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ($a, $b)");
+        _byOrigin = Prepare("SELECT 1 FROM nodes WHERE origin = $a AND nlink > 0 LIMIT 1");
     }
 
     /// <summary>Opens (creating when absent) the database at <paramref name="path"/>.</summary>
@@ -215,6 +218,13 @@ internal sealed class StagingDatabase : IDisposable
     /// <summary>Every node whose content is a spool file.</summary>
     public List<StagedNode> Spooled() => Nodes($"SELECT {NodeColumns} FROM nodes WHERE state = {(int)NodeState.Spooled}");
 
+    /// <summary>True when a named node came from base path <paramref name="origin"/>.</summary>
+    public bool HasOrigin(byte[] origin)
+    {
+        Bind(_byOrigin, origin);
+        return _byOrigin.ExecuteScalar() is not null;
+    }
+
     /// <summary>Every node the next commit must write.</summary>
     public List<StagedNode> DirtyNodes() => Nodes($"SELECT {NodeColumns} FROM nodes WHERE dirty <> 0");
 
@@ -224,7 +234,7 @@ internal sealed class StagingDatabase : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var command in new[] { _getNode, _putNode, _deleteNode, _find, _list, _addEntry, _removeEntry, _namesOf, _hasChildren, _getMeta, _setMeta })
+        foreach (var command in new[] { _getNode, _putNode, _deleteNode, _find, _list, _addEntry, _removeEntry, _namesOf, _hasChildren, _getMeta, _setMeta, _byOrigin })
         {
             command.Dispose();
         }

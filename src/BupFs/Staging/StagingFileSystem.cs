@@ -25,6 +25,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     private readonly StagingOptions _options;
     private readonly Dictionary<ulong, ulong> _lookups = [];
     private readonly Dictionary<ulong, OpenFile> _open = [];
+    private bool _disposed;
 
     private StagingFileSystem(Repository repository, StagingArea area, StagingOptions options)
     {
@@ -54,6 +55,9 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
 
     /// <inheritdoc/>
     public ulong RootNode => InodeNumbers.Root;
+
+    /// <summary>What the next commit would change.</summary>
+    public StagingStatus Status() => Locked(() => StagingStatus.Compute(_tree, _base));
 
     /// <summary>
     /// Opens the staging tree of <paramref name="area"/>. A new area starts from
@@ -158,6 +162,12 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return; // the host disposes what it served, and so does the session that opened it
+            }
+
+            _disposed = true;
             foreach (var file in _open.Values)
             {
                 StoreSize(file);
