@@ -35,6 +35,12 @@ internal sealed class StagedNode
     /// <summary>The base content: a file's blob or chunk tree, a directory's tree, a symlink's blob.</summary>
     public ObjectId? BaseId { get; set; }
 
+    /// <summary>The git mode of the stored form of the spool file's content (split after close), or None.</summary>
+    public GitFileMode SplitMode { get; set; }
+
+    /// <summary>The stored form of the spool file's content, valid while the content does not change; null when not split yet.</summary>
+    public ObjectId? SplitId { get; set; }
+
     /// <summary>Where the content is (see <see cref="NodeState"/>).</summary>
     public NodeState State { get; set; }
 

@@ -38,6 +38,7 @@ public sealed class StagingCommitter
     /// <exception cref="StagingException">Nothing staged (without <paramref name="allowEmpty"/>), or the branch moved.</exception>
     public StagingCommitResult Commit(byte[] message, long? authorTime, bool allowEmpty)
     {
+        _fs.FlushSplits(); // content split after close is then stored, and the commit only writes trees
         lock (_fs.Gate)
         {
             var tree = _fs.Tree;
@@ -144,6 +145,11 @@ public sealed class StagingCommitter
             return (node.BaseMode, id);
         }
 
+        if (node.State == NodeState.Spooled && node.SplitId is { } split)
+        {
+            return (node.SplitMode, split);
+        }
+
         switch (node.Kind)
         {
             case NodeKind.File when node.State == NodeState.Spooled:
@@ -217,6 +223,8 @@ public sealed class StagingCommitter
                 }
 
                 (node.BaseMode, node.BaseId) = stored;
+                node.SplitId = null;
+                node.SplitMode = GitFileMode.None;
                 node.Dirty = false;
                 tree.Put(node);
             }

@@ -22,7 +22,7 @@ internal sealed class StagingDatabase : IDisposable
         CREATE TABLE IF NOT EXISTS nodes(
             ino INTEGER PRIMARY KEY, kind INTEGER NOT NULL, record BLOB, nlink INTEGER NOT NULL,
             size INTEGER NOT NULL, base_mode INTEGER NOT NULL, base_id BLOB, state INTEGER NOT NULL,
-            dirty INTEGER NOT NULL, origin BLOB);
+            dirty INTEGER NOT NULL, origin BLOB, split_mode INTEGER NOT NULL, split_id BLOB);
         CREATE TABLE IF NOT EXISTS entries(
             parent INTEGER NOT NULL, name BLOB NOT NULL, ino INTEGER NOT NULL,
             PRIMARY KEY(parent, name)) WITHOUT ROWID;
@@ -30,7 +30,7 @@ internal sealed class StagingDatabase : IDisposable
         CREATE INDEX IF NOT EXISTS nodes_by_origin ON nodes(origin) WHERE origin IS NOT NULL;
         """;
 
-    private const string NodeColumns = "ino, kind, record, nlink, size, base_mode, base_id, state, dirty, origin";
+    private const string NodeColumns = "ino, kind, record, nlink, size, base_mode, base_id, state, dirty, origin, split_mode, split_id";
 
     private readonly SqliteConnection _connection;
     private readonly string _path;
@@ -53,7 +53,7 @@ internal sealed class StagingDatabase : IDisposable
         _connection = connection;
         _path = path;
         _getNode = Prepare($"SELECT {NodeColumns} FROM nodes WHERE ino = $a");
-        _putNode = Prepare($"INSERT OR REPLACE INTO nodes({NodeColumns}) VALUES ($a, $b, $c, $d, $e, $f, $g, $h, $i, $j)");
+        _putNode = Prepare($"INSERT OR REPLACE INTO nodes({NodeColumns}) VALUES ($a, $b, $c, $d, $e, $f, $g, $h, $i, $j, $k, $l)");
         _deleteNode = Prepare("DELETE FROM nodes WHERE ino = $a");
         _find = Prepare("SELECT ino FROM entries WHERE parent = $a AND name = $b");
         _list = Prepare("SELECT name, ino FROM entries WHERE parent = $a ORDER BY name");
@@ -159,7 +159,9 @@ internal sealed class StagingDatabase : IDisposable
         node.BaseId?.ToArray(),
         (long)node.State,
         node.Dirty ? 1L : 0L,
-        node.Origin);
+        node.Origin,
+        (long)node.SplitMode,
+        node.SplitId?.ToArray());
 
     /// <summary>Deletes node <paramref name="inode"/> (its entries must be gone already).</summary>
     public void DeleteNode(ulong inode) => Run(_deleteNode, (long)inode);
@@ -288,6 +290,8 @@ internal sealed class StagingDatabase : IDisposable
             State = (NodeState)reader.GetInt64(7),
             Dirty = reader.GetInt64(8) != 0,
             Origin = reader.IsDBNull(9) ? null : (byte[])reader.GetValue(9),
+            SplitMode = (GitFileMode)reader.GetInt64(10),
+            SplitId = reader.IsDBNull(11) ? null : ObjectId.FromBytes((byte[])reader.GetValue(11)),
         };
     }
 
@@ -308,7 +312,7 @@ internal sealed class StagingDatabase : IDisposable
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var name in new[] { "$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h", "$i", "$j" })
+        foreach (var name in new[] { "$a", "$b", "$c", "$d", "$e", "$f", "$g", "$h", "$i", "$j", "$k", "$l" })
         {
             if (sql.Contains(name, StringComparison.Ordinal))
             {

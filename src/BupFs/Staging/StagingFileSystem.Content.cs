@@ -23,6 +23,7 @@ public sealed partial class StagingFileSystem
             var node = _tree.Create(directory, copy, NodeKind.File, metadata, 0);
             node.State = NodeState.Spooled;
             _tree.Put(node);
+            InvalidateSplit(node);
             var file = OpenSpool(node, truncate: true);
             file.Writers += (flags & OpenFlags.Write) != 0 ? 1 : 0;
             AddLookup(node.Inode);
@@ -136,6 +137,11 @@ public sealed partial class StagingFileSystem
         {
             StoreSize(file);
             file.Writers -= staged.Writable ? 1 : 0;
+            if (staged.Writable && file.Writers == 0)
+            {
+                _splitter.Enqueue(file.Inode, Generation(file.Inode)); // the last writer closed: store the content now
+            }
+
             if (--file.Opens > 0)
             {
                 return;
@@ -253,6 +259,7 @@ public sealed partial class StagingFileSystem
     private void EnsureSpooled(StagedNode node, bool truncate)
     {
         _tree.CheckWritable(_tree.Get(_tree.Database.NamesOf(node.Inode) is [var first, ..] ? first.Parent : InodeNumbers.Root));
+        InvalidateSplit(node);
         if (node.State == NodeState.Spooled)
         {
             if (truncate && _open.TryGetValue(node.Inode, out var open))

@@ -25,6 +25,9 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     private readonly StagingOptions _options;
     private readonly Dictionary<ulong, ulong> _lookups = [];
     private readonly Dictionary<ulong, OpenFile> _open = [];
+    private readonly Dictionary<ulong, long> _generations = [];
+    private readonly ContentSplitter _splitter;
+    private long _lastGeneration;
     private bool _disposed;
 
     private StagingFileSystem(Repository repository, StagingArea area, StagingOptions options)
@@ -33,6 +36,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
         _options = options;
         _base = new BaseSave(repository, options.CacheSizeLimit);
         _tree = new StagingTree(area.Database, _base, Warn);
+        _splitter = new ContentSplitter(repository, area.SpoolPath, StoreSplits, Warn);
     }
 
     /// <summary>The staging area shown.</summary>
@@ -168,6 +172,11 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
             }
 
             _disposed = true;
+        }
+
+        _splitter.Dispose(); // outside the lock: its last publish takes it
+        lock (_gate)
+        {
             foreach (var file in _open.Values)
             {
                 StoreSize(file);
@@ -186,6 +195,9 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
 
     /// <summary>Inodes of files open for writing right now (the committer leaves their open content out).</summary>
     internal bool IsOpenForWriting(ulong inode) => _open.TryGetValue(inode, out var file) && file.Writers > 0;
+
+    /// <summary>Waits for the background splitter (call without holding <see cref="Gate"/>).</summary>
+    internal void FlushSplits() => _splitter.Flush();
 
     internal ObjectId? ReadBaseCommit() =>
         _tree.Database.GetMeta(BaseCommitKey) is { Length: ObjectId.Size } raw ? ObjectId.FromBytes(raw) : null;
@@ -248,7 +260,13 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
                 if (length != node.Size)
                 {
                     node.Size = length;
+                    node.SplitId = null;
                     _tree.Put(node);
+                }
+
+                if (node.SplitId is null)
+                {
+                    _splitter.Enqueue(node.Inode, Generation(node.Inode)); // closed before the crash: finish its split
                 }
             }
         });
@@ -266,6 +284,37 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
         var links = node.Kind == NodeKind.Directory ? 1u : node.LinkCount; // 1: "unknown", so find does not count subdirectories
         return MetadataAttributes.From(metadata, node.Kind, size, node.Inode, links) with { Immutable = false };
     }
+
+    // The content of a spooled file is about to change: a split of an older generation no longer counts.
+    private void InvalidateSplit(StagedNode node)
+    {
+        _generations[node.Inode] = ++_lastGeneration;
+        if (node.SplitId is not null)
+        {
+            node.SplitId = null;
+            node.SplitMode = GitFileMode.None;
+            _tree.Put(node);
+        }
+    }
+
+    private long Generation(ulong inode) => _generations.TryGetValue(inode, out var generation) ? generation : 0;
+
+    // Called by the splitter once a pack is published: results of content that has not changed since count.
+    private void StoreSplits(IReadOnlyList<SplitContent> results) => Locked(() => _tree.Database.InTransaction(() =>
+    {
+        foreach (var result in results)
+        {
+            if (Generation(result.Inode) != result.Generation || IsOpenForWriting(result.Inode)
+                || _tree.Database.GetNode(result.Inode) is not { State: NodeState.Spooled } node || node.Size != result.Size)
+            {
+                continue;
+            }
+
+            node.SplitMode = result.Mode;
+            node.SplitId = result.Id;
+            _tree.Put(node);
+        }
+    }));
 
     private void AddLookup(ulong inode) =>
         _lookups[inode] = _lookups.TryGetValue(inode, out var held) ? held + 1 : 1;

@@ -161,6 +161,29 @@ public sealed class StagingTests : IDisposable
         Assert.Equal(head, _repo.Git("rev-parse", "refs/heads/moving"));
     }
 
+    [Fact]
+    public void ClosedFiles_AreSplitInTheBackground_InFewPacks_AndAWriteInvalidatesTheSplit()
+    {
+        var packsBefore = Directory.GetFiles(Path.Combine(_repo.RepoPath, "objects", "pack"), "*.pack").Length;
+        using (var session = Open("background"))
+        {
+            var fs = session.Fs;
+            var inodes = Enumerable.Range(0, 50).Select(i => WriteFile(fs, fs.RootNode, $"f{i}", Encoding.UTF8.GetBytes($"file {i}\n"))).ToList();
+            fs.FlushSplits();
+            Assert.All(inodes, inode => Assert.NotNull(fs.Tree.Get(inode).SplitId));
+            var handle = fs.Open(inodes[0], OpenFlags.Write | OpenFlags.Append);
+            Assert.Null(fs.Tree.Get(inodes[0]).SplitId);
+            fs.Write(handle, "more\n"u8, 0);
+            fs.Release(handle);
+            session.Commit("split after close");
+        }
+
+        Assert.Equal("file 0\nmore\n"u8.ToArray(), Join("background/latest/f0"));
+        Assert.Equal("file 49\n"u8.ToArray(), Join("background/latest/f49"));
+        var packsAfter = Directory.GetFiles(Path.Combine(_repo.RepoPath, "objects", "pack"), "*.pack").Length;
+        Assert.InRange(packsAfter - packsBefore, 1, 4);
+    }
+
     private static ulong WriteFile(IWritableFileSystem fs, ulong parent, string name, byte[] content)
     {
         var created = fs.Create(parent, Encoding.UTF8.GetBytes(name), 0x1A4, OpenFlags.Write, Root);

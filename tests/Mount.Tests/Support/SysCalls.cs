@@ -34,4 +34,14 @@ internal static class SysCalls
         Syscall.close(fd);
         return 0;
     }
+
+    /// <summary>0 when rmdir succeeds, else its errno.</summary>
+    public static Errno Rmdir(string path) => Syscall.rmdir(path) == 0 ? 0 : Stdlib.GetLastError();
+
+    /// <summary>0 when mkdir (0755) succeeds, else its errno.</summary>
+    public static Errno Mkdir(string path) =>
+        Syscall.mkdir(path, FilePermissions.S_IRWXU | FilePermissions.S_IRGRP | FilePermissions.S_IXGRP | FilePermissions.S_IROTH | FilePermissions.S_IXOTH) == 0 ? 0 : Stdlib.GetLastError();
+
+    /// <summary>0 when rename succeeds, else its errno.</summary>
+    public static Errno Rename(string from, string to) => Stdlib.rename(from, to) == 0 ? 0 : Stdlib.GetLastError();
 }

@@ -1,0 +1,117 @@
+using System.Text;
+using Mount.Tests.Support;
+using TestSupport;
+
+namespace Mount.Tests;
+
+/// <summary>`bupfs mount --staging` through real FUSE: programs write into it, `bupfs commit` makes a save bup reads.</summary>
+public sealed class StagingMountTests
+{
+    [Fact]
+    public void CopyIn_Commit_BupRestoresTheSameTree()
+    {
+        using BupRepository repo = BupRepository.Create();
+        string source = repo.Path("source");
+        SampleTree.Create(source, SampleTreeOptions.Small with { Acls = false, SparseSize = 0 });
+        using (CliMount mount = CliMount.Start(repo, "--staging", "copy"))
+        {
+            Processes.Execute("cp", ["-a", source + "/.", mount.Path]).Succeeded("cp -a into the staging mount");
+            Assert.Empty(TreeComparer.Compare(source, mount.Path, new TreeCompareOptions { FolderMtime = false }));
+            repo.Bupfs("commit", "-m", "copied in", "copy").Succeeded("bupfs commit");
+        }
+
+        string restored = repo.Path("restored");
+        repo.Bup("restore", "-C", restored, "copy/latest/.");
+        Assert.Empty(TreeComparer.Compare(source, restored, new TreeCompareOptions { FolderMtime = false }));
+        repo.Git("fsck", "--strict");
+        repo.Bupfs("fsck").Succeeded("bupfs fsck");
+    }
+
+    [Fact]
+    public void CommitThroughTheMountPoint_NewSaveAppearsInTheReadOnlyMount_AndStagingGoesOn()
+    {
+        using BupRepository repo = BupRepository.Create();
+        string source = repo.Path("source");
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Join(source, "kept.txt"), "kept\n");
+        repo.Save("live", source, date: 1_700_000_000);
+        using CliMount history = CliMount.Start(repo);
+        using CliMount stage = CliMount.Start(repo, "--staging", "live");
+        Assert.Equal("kept\n", File.ReadAllText(stage["kept.txt"]));
+        File.WriteAllText(stage["new.txt"], "new\n");
+        File.AppendAllText(stage["kept.txt"], "more\n");
+        Assert.Contains("A new.txt", repo.Bupfs("status", "live").Succeeded("bupfs status"));
+        repo.Bupfs("commit", stage.Path).Succeeded("bupfs commit MOUNTPOINT");
+
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(history["live/latest/new.txt"]), TimeSpan.FromSeconds(10)), "the new save did not appear");
+        Assert.Equal("kept\nmore\n", File.ReadAllText(history["live/latest/kept.txt"]));
+        File.WriteAllText(stage["second.txt"], "2\n");
+        repo.Bupfs("commit", "live").Succeeded("second commit");
+        Assert.Equal("2\n", repo.Bup("join", "live/latest/second.txt"));
+        Assert.Equal(3, repo.Bup("ls", "live").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l != "latest"));
+    }
+
+    [Fact]
+    public void ClosedFilesSurviveKill9_AndCommitAfterRemount()
+    {
+        using BupRepository repo = BupRepository.Create();
+        var content = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 20000).Select(i => $"line {i}\n")));
+        using (CliMount mount = CliMount.Start(repo, "--staging", "crash"))
+        {
+            Directory.CreateDirectory(mount["d"]);
+            File.WriteAllBytes(mount["d/f.txt"], content);
+            Processes.Execute("kill", ["-9", mount.DaemonPid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Assert.True(SpinWait.SpinUntil(() => !Directory.Exists($"/proc/{mount.DaemonPid}"), TimeSpan.FromSeconds(10)));
+        }
+
+        using (CliMount again = CliMount.Start(repo, "--staging", "crash"))
+        {
+            Assert.Equal(content, File.ReadAllBytes(again["d/f.txt"]));
+        }
+
+        repo.Bupfs("commit", "crash").Succeeded("commit after the crash");
+        Assert.Equal(content, Encoding.ASCII.GetBytes(repo.Bup("join", "crash/latest/d/f.txt")));
+        repo.Git("fsck", "--strict");
+    }
+
+    [Fact]
+    public void LocalFilesystemErrors_AndStagingABranchTwiceIsRefused()
+    {
+        using BupRepository repo = BupRepository.Create();
+        using CliMount mount = CliMount.Start(repo, "--staging", "errs");
+        Directory.CreateDirectory(mount["a/b"]);
+        File.WriteAllText(mount["a/f"], "x");
+        Assert.Equal(Mono.Unix.Native.Errno.ENOTEMPTY, SysCalls.Rmdir(mount["a"]));
+        Assert.Equal(Mono.Unix.Native.Errno.EINVAL, SysCalls.Rename(mount["a"], mount["a/b/c"]));
+        Assert.Equal(Mono.Unix.Native.Errno.EEXIST, SysCalls.Mkdir(mount["a/b"]));
+        Assert.Equal(Mono.Unix.Native.Errno.ENOTDIR, SysCalls.Mkdir(mount["a/f/x"]));
+        var second = repo.Bupfs("mount", "--staging", "errs", repo.GitDir, MountRoot.NewDirectory("second"));
+        Assert.NotEqual(0, second.ExitCode);
+        Assert.Contains("being staged by another process", second.Stderr);
+    }
+
+    [Fact]
+    public void GitAndSqliteWorkInside_AndTheirFilesCommit()
+    {
+        using BupRepository repo = BupRepository.Create();
+        using CliMount mount = CliMount.Start(repo, "--staging", "tools");
+        string work = mount["proj"];
+        Processes.Execute("git", ["init", "-q", work]).Succeeded("git init");
+        File.WriteAllText(Path.Join(work, "a.txt"), "hello\n");
+        Processes.Execute("git", ["-C", work, "add", "a.txt"]).Succeeded("git add");
+        Processes.Execute("git", ["-C", work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "m"]).Succeeded("git commit");
+        Processes.Execute("git", ["-C", work, "fsck", "--strict"]).Succeeded("git fsck inside");
+        Assert.Equal(string.Empty, Processes.Execute("git", ["-C", work, "status", "--porcelain"]).Succeeded("git status").Trim());
+        if (Processes.OnPath("sqlite3"))
+        {
+            string db = mount["data.db"];
+            Processes.Execute("sqlite3", [db, "CREATE TABLE t(x); BEGIN; INSERT INTO t VALUES(1); INSERT INTO t VALUES(2); COMMIT;"]).Succeeded("sqlite3 write");
+            Assert.Equal("ok", Processes.Execute("sqlite3", [db, "PRAGMA integrity_check;"]).Succeeded("sqlite3 check").Trim());
+        }
+
+        repo.Bupfs("commit", "tools").Succeeded("bupfs commit");
+        string restored = repo.Path("restored");
+        repo.Bup("restore", "-C", restored, "tools/latest/.");
+        Processes.Execute("git", ["-C", Path.Join(restored, "proj"), "fsck", "--strict"]).Succeeded("git fsck of the restored clone");
+    }
+}
