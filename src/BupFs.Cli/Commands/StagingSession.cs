@@ -89,10 +89,11 @@ public sealed class StagingSession : IDisposable
         return null;
     }
 
-    /// <summary>Answers one request: "commit ALLOW_EMPTY DATE MESSAGE" or "status".</summary>
+    /// <summary>Answers one request: "commit ALLOW_EMPTY OURS DATE MESSAGE" or "status".</summary>
     public string Handle(string[] request, Action<string> output) => request switch
     {
-        ["commit", var allowEmpty, var date, var message] => Commit(allowEmpty == "1", date == "-" ? null : long.Parse(date, CultureInfo.InvariantCulture), message, output),
+        ["commit", var allowEmpty, var ours, var date, var message] =>
+            Commit(allowEmpty == "1", ours == "1", date == "-" ? null : long.Parse(date, CultureInfo.InvariantCulture), message, output),
         ["status"] => Status(output),
         _ => throw new StagingException($"unknown staging request '{request.FirstOrDefault()}'"),
     };
@@ -105,11 +106,9 @@ public sealed class StagingSession : IDisposable
         Area.Dispose();
     }
 
-    private string Commit(bool allowEmpty, long? date, string message, Action<string> output)
+    private string Commit(bool allowEmpty, bool ours, long? date, string message, Action<string> output)
     {
-        using var objects = Repository.CreateWriter(new WriterOptions { CompressionLevel = 1 });
-        var writer = new ConcurrentObjectWriter(objects);
-        var result = new StagingCommitter(FileSystem, writer).Commit(Encoding.UTF8.GetBytes(message), date, allowEmpty);
+        var result = new StagingCommitter(FileSystem, new WriterOptions { CompressionLevel = 1 }).Commit(Encoding.UTF8.GetBytes(message), date, allowEmpty, ours);
         foreach (var path in result.LeftOut)
         {
             output($"warning: {path} is open for writing: its last committed content went in, the rest stays staged");

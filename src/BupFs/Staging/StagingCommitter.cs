@@ -19,26 +19,47 @@ namespace BupFs.Staging;
 public sealed class StagingCommitter
 {
     private readonly StagingFileSystem _fs;
-    private readonly ConcurrentObjectWriter _writer;
+    private readonly WriterOptions _options;
+    private ObjectWriter? _objects;
+    private ConcurrentObjectWriter? _current;
     private readonly Dictionary<ulong, (GitFileMode Mode, ObjectId Id)> _written = [];
     private readonly Dictionary<ulong, byte[]> _firstPath = [];
     private readonly List<string> _leftOut = [];
 
-    /// <summary>A committer writing through <paramref name="writer"/>.</summary>
-    public StagingCommitter(StagingFileSystem fs, ConcurrentObjectWriter writer)
+    /// <summary>A committer writing packs with <paramref name="options"/>.</summary>
+    public StagingCommitter(StagingFileSystem fs, WriterOptions options)
     {
         _fs = fs;
-        _writer = writer;
+        _options = options;
     }
 
+    // The open pack writer; Publish ends it, and the next write starts another.
+    private ConcurrentObjectWriter Writer => _current ??= new ConcurrentObjectWriter(_objects = _fs.Repository.CreateWriter(_options));
+
     /// <summary>
-    /// Writes the save and moves the branch. Returns the commit id and the paths of files left out
-    /// because they were open for writing.
+    /// Writes the save and moves the branch. When the branch moved since staging began, the staged
+    /// changes are applied path by path onto its head; paths changed on both sides stop the commit
+    /// (with <paramref name="ours"/>, the staged side is taken). Returns the commit id and the
+    /// paths of files left out because they were open for writing.
     /// </summary>
-    /// <exception cref="StagingException">Nothing staged (without <paramref name="allowEmpty"/>), or the branch moved.</exception>
-    public StagingCommitResult Commit(byte[] message, long? authorTime, bool allowEmpty)
+    /// <exception cref="StagingException">Nothing staged (without <paramref name="allowEmpty"/>), or conflicts.</exception>
+    public StagingCommitResult Commit(byte[] message, long? authorTime, bool allowEmpty, bool ours = false)
     {
         _fs.FlushSplits(); // content split after close is then stored, and the commit only writes trees
+        try
+        {
+            return CommitLocked(message, authorTime, allowEmpty, ours);
+        }
+        finally
+        {
+            _objects?.Dispose(); // after a failure: the unfinished pack is dropped, nothing refers to it
+            _objects = null;
+            _current = null;
+        }
+    }
+
+    private StagingCommitResult CommitLocked(byte[] message, long? authorTime, bool allowEmpty, bool ours)
+    {
         lock (_fs.Gate)
         {
             var tree = _fs.Tree;
@@ -50,31 +71,57 @@ public sealed class StagingCommitter
             }
 
             var refName = "refs/heads/" + _fs.Area.Branch;
-            CheckBranch(refName, baseCommit);
-            var rootTree = WriteDirectory(root, []);
-            var commit = BupCommit.Write(_writer, rootTree, baseCommit ?? ObjectId.Zero, authorTime, message);
-            _writer.Close();
-            MoveBranch(refName, commit, baseCommit);
-            Rebase(commit);
-            return new StagingCommitResult(commit, rootTree, _leftOut);
+            ObjectId? head = _fs.Repository.Refs.TryRead(refName, out var id) ? id : null;
+            var staged = WriteDirectory(root, []);
+            var saved = head is { } moved && moved != baseCommit ? MergeOnto(baseCommit, staged, moved, ours) : staged;
+            var commit = BupCommit.Write(Writer, saved, head ?? baseCommit ?? ObjectId.Zero, authorTime, message);
+            Publish();
+            MoveBranch(refName, commit, head);
+            Rebase(commit, saved);
+            return new StagingCommitResult(commit, saved, _leftOut);
         }
     }
 
-    private void CheckBranch(string refName, ObjectId? baseCommit)
+    private ObjectId MergeOnto(ObjectId? baseCommit, ObjectId staged, ObjectId head, bool ours)
     {
-        var head = _fs.Repository.Refs.TryRead(refName, out var id) ? id : (ObjectId?)null;
-        if (head != baseCommit)
+        ObjectId? baseTree = baseCommit is { } b ? _fs.CommitTree(b) : null;
+        Publish(); // the merge reads the staged tree back
+        var merge = new TreeMerge(_fs.Base, Writer, ours);
+        var merged = merge.Merge(baseTree, staged, _fs.CommitTree(head));
+        if (merged is { } result && (ours || merge.Conflicts.Count == 0))
         {
-            throw new StagingException(
-                $"branch '{_fs.Area.Branch}' moved since staging began (staged on {Short(baseCommit)}, now {Short(head)}); nothing was committed");
+            return result;
+        }
+
+        var shown = string.Join(", ", merge.Conflicts.Take(20)) + (merge.Conflicts.Count > 20 ? $" and {merge.Conflicts.Count - 20} more" : string.Empty);
+        throw new StagingException(
+            $"branch '{_fs.Area.Branch}' moved since staging began and these paths changed on both sides: {shown}; nothing was committed (commit with --ours to keep the staged versions)");
+    }
+
+    private void Publish()
+    {
+        if (_current is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _current.Close();
+        }
+        finally
+        {
+            _objects!.Dispose();
+            _objects = null;
+            _current = null;
         }
     }
 
-    private void MoveBranch(string refName, ObjectId commit, ObjectId? baseCommit)
+    private void MoveBranch(string refName, ObjectId commit, ObjectId? expected)
     {
         try
         {
-            _fs.Repository.Refs.Update(refName, commit, baseCommit ?? ObjectId.Zero, "bupfs commit");
+            _fs.Repository.Refs.Update(refName, commit, expected ?? ObjectId.Zero, "bupfs commit");
         }
         catch (RefConflictException e)
         {
@@ -108,7 +155,7 @@ public sealed class StagingCommitter
             }
         }
 
-        var treeId = SaveTreeWriter.Write(_writer, Record(tree.MetadataOf(listed), listed), entries);
+        var treeId = SaveTreeWriter.Write(Writer, Record(tree.MetadataOf(listed), listed), entries);
         _written[directory.Inode] = (GitFileMode.Tree, treeId);
         return treeId;
     }
@@ -155,13 +202,13 @@ public sealed class StagingCommitter
             case NodeKind.File when node.State == NodeState.Spooled:
                 using (var stream = new FileStream(_fs.Area.SpoolPath(node.Inode), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16))
                 {
-                    return BlobSplitter.Split(_writer, stream);
+                    return BlobSplitter.Split(Writer, stream);
                 }
 
             case NodeKind.Symlink:
-                return (GitFileMode.Symlink, _writer.Write(ObjectType.Blob, _fs.Tree.MetadataOf(node).SymlinkTarget ?? []));
+                return (GitFileMode.Symlink, Writer.Write(ObjectType.Blob, _fs.Tree.MetadataOf(node).SymlinkTarget ?? []));
             default:
-                _writer.EnsureEmptyBlob(); // empty files, fifos, sockets and devices: their record says the rest
+                Writer.EnsureEmptyBlob(); // empty files, fifos, sockets and devices: their record says the rest
                 return (GitFileMode.Regular, ObjectId.EmptyBlob);
         }
     }
@@ -201,34 +248,16 @@ public sealed class StagingCommitter
         return first;
     }
 
-    // The tree now stands for the new save: every written node takes its new ids as its base and
-    // is clean; spool files of committed content go. Open-for-writing files stay staged.
-    private void Rebase(ObjectId commit)
+    // The rows now stand for the new save: every written or merged path takes its stored objects
+    // as its base and is clean, spool files of stored content go, inode numbers stay. Files open
+    // for writing stay staged, with their directories dirty.
+    private void Rebase(ObjectId commit, ObjectId savedTree)
     {
         var tree = _fs.Tree;
-        var spools = new List<ulong>();
+        var resync = new TreeResync(tree, _fs.Base, _fs.IsOpenForWriting, _fs.Unlinked);
         tree.Database.InTransaction(() =>
         {
-            foreach (var node in tree.Database.DirtyNodes())
-            {
-                if (_fs.IsOpenForWriting(node.Inode) || !_written.TryGetValue(node.Inode, out var stored))
-                {
-                    continue;
-                }
-
-                if (node.State == NodeState.Spooled)
-                {
-                    spools.Add(node.Inode);
-                    node.State = NodeState.Base;
-                }
-
-                (node.BaseMode, node.BaseId) = stored;
-                node.SplitId = null;
-                node.SplitMode = GitFileMode.None;
-                node.Dirty = false;
-                tree.Put(node);
-            }
-
+            resync.Directory(tree.Get(InodeNumbers.Root), savedTree, []);
             _fs.WriteBaseCommit(commit);
             foreach (var node in tree.Database.DirtyNodes())
             {
@@ -236,11 +265,9 @@ public sealed class StagingCommitter
             }
         });
 
-        foreach (var inode in spools)
+        foreach (var inode in resync.SpoolsToDelete)
         {
             _fs.DeleteSpoolAfterCommit(inode);
         }
     }
-
-    private static string Short(ObjectId? id) => id is { } value ? value.ToString()[..12] : "no save";
 }

@@ -334,6 +334,14 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
         }
     }
 
+    internal BaseSave Base => _base;
+
+    /// <summary>The tree of commit <paramref name="commit"/>.</summary>
+    internal ObjectId CommitTree(ObjectId commit) => _base.Cache.GetCommit(commit).Tree;
+
+    /// <summary>A node lost its last name outside a request (resync): drop it once nothing holds it.</summary>
+    internal void Unlinked(ulong inode) => DropIfUnused(inode);
+
     /// <summary>The length of base content <paramref name="id"/>.</summary>
     internal long BaseLength(GitFileMode mode, ObjectId id) => _base.OpenContent(mode, id).Length;
 

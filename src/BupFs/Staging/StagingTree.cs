@@ -282,6 +282,30 @@ internal sealed class StagingTree
         });
     }
 
+    /// <summary>Adds a row for base entry <paramref name="entry"/> of <paramref name="directory"/> (a new inode).</summary>
+    public void AddBaseEntry(StagedNode directory, ListingEntry entry)
+    {
+        var child = FromBase(directory, entry);
+        Put(child);
+        _db.AddEntry(directory.Inode, entry.Name, child.Inode);
+    }
+
+    /// <summary>Makes <paramref name="node"/> stand for base entry <paramref name="entry"/> again, keeping its inode.</summary>
+    public void ResetToBase(StagedNode node, ListingEntry entry, byte[] origin)
+    {
+        var fresh = FromBase(node, entry);
+        node.Metadata = fresh.Metadata;
+        node.Size = fresh.Size;
+        node.BaseMode = fresh.BaseMode;
+        node.BaseId = fresh.BaseId;
+        node.State = NodeState.Base;
+        node.Dirty = false;
+        node.SplitId = null;
+        node.SplitMode = GitFileMode.None;
+        node.Origin = origin;
+        Put(node);
+    }
+
     private StagedNode FromBase(StagedNode parent, ListingEntry entry) => new()
     {
         Inode = NewInode(),

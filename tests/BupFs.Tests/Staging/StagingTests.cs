@@ -146,19 +146,49 @@ public sealed class StagingTests : IDisposable
     }
 
     [Fact]
-    public void BranchMoved_IsRefused_WithNothingWritten()
+    public void BranchMoved_ChangesApplyPathByPath_AndTheTreeShowsBothSides()
     {
         var source = _repo.Path("src");
         Directory.CreateDirectory(source);
         File.WriteAllText(Path.Combine(source, "f"), "1");
         _repo.Save("moving", 1_700_000_000, source);
         using var session = Open("moving");
-        session.Fs.MakeDirectory(session.Fs.RootNode, "new"u8, 0x1ED, Root);
+        var prefix = Encoding.UTF8.GetBytes(source.TrimStart('/'));
+        var folder = Resolve(session.Fs, prefix);
+        WriteFile(session.Fs, folder, "staged.txt", "mine"u8.ToArray());
+        File.WriteAllText(Path.Combine(source, "theirs.txt"), "theirs");
         _repo.Save("moving", 1_700_000_100, source);
-        var head = _repo.Git("rev-parse", "refs/heads/moving");
-        var e = Assert.Throws<StagingException>(() => session.Commit("late"));
-        Assert.Contains("moved", e.Message);
-        Assert.Equal(head, _repo.Git("rev-parse", "refs/heads/moving"));
+        session.Commit("merged");
+
+        Assert.Equal("mine"u8.ToArray(), Join($"moving/latest{source}/staged.txt"));
+        Assert.Equal("theirs"u8.ToArray(), Join($"moving/latest{source}/theirs.txt"));
+        Assert.Equal(NodeKind.File, session.Fs.Lookup(folder, "theirs.txt"u8).Kind); // the staging tree follows the new save
+        Assert.Empty(session.Fs.Status().Changes);
+        Assert.Equal(3, _repo.Bup("UTC", "ls", "moving").Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l != "latest"));
+    }
+
+    [Fact]
+    public void BranchMoved_ConflictsStopTheCommit_UnlessOurs()
+    {
+        var source = _repo.Path("src");
+        Directory.CreateDirectory(source);
+        File.WriteAllText(Path.Combine(source, "f"), "1");
+        _repo.Save("clash", 1_700_000_000, source);
+        using var session = Open("clash");
+        var folder = Resolve(session.Fs, Encoding.UTF8.GetBytes(source.TrimStart('/')));
+        var f = session.Fs.Lookup(folder, "f"u8).Inode;
+        var handle = session.Fs.Open(f, OpenFlags.Write | OpenFlags.Truncate);
+        session.Fs.Write(handle, "staged"u8, 0);
+        session.Fs.Release(handle);
+        File.WriteAllText(Path.Combine(source, "f"), "saved meanwhile");
+        _repo.Save("clash", 1_700_000_100, source);
+        var head = _repo.Git("rev-parse", "refs/heads/clash");
+
+        var e = Assert.Throws<StagingException>(() => session.Commit("clash"));
+        Assert.Contains($"{source}/f", e.Message);
+        Assert.Equal(head, _repo.Git("rev-parse", "refs/heads/clash"));
+        session.Commit("ours", ours: true);
+        Assert.Equal("staged"u8.ToArray(), Join($"clash/latest{source}/f"));
     }
 
     [Fact]
@@ -244,11 +274,9 @@ public sealed class StagingTests : IDisposable
 
         public StagingFileSystem Fs { get; }
 
-        public StagingCommitResult Commit(string message, bool allowEmpty = false)
+        public StagingCommitResult Commit(string message, bool allowEmpty = false, bool ours = false)
         {
-            using var objects = _repository.CreateWriter(new WriterOptions { CompressionLevel = 1 });
-            var writer = new ConcurrentObjectWriter(objects);
-            return new StagingCommitter(Fs, writer).Commit(Encoding.UTF8.GetBytes(message + "\n"), null, allowEmpty);
+            return new StagingCommitter(Fs, new WriterOptions { CompressionLevel = 1 }).Commit(Encoding.UTF8.GetBytes(message + "\n"), null, allowEmpty, ours);
         }
 
         public void Dispose()
