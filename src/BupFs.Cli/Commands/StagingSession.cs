@@ -74,6 +74,13 @@ public sealed class StagingSession : IDisposable
     public void RecordMountPoint(string mountPoint) =>
         File.WriteAllText(Path.Combine(Area.Directory, MountPointFile), mountPoint + "\n");
 
+    /// <summary>Where the staging tree of <paramref name="branch"/> is mounted, or null.</summary>
+    public static string? MountPointOf(string gitDir, string branch)
+    {
+        var file = Path.Combine(StagingArea.PathFor(gitDir, branch), MountPointFile);
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+    }
+
     /// <summary>The branch staged at <paramref name="mountPoint"/>, or null.</summary>
     public static string? BranchMountedAt(string gitDir, string mountPoint)
     {
@@ -89,12 +96,13 @@ public sealed class StagingSession : IDisposable
         return null;
     }
 
-    /// <summary>Answers one request: "commit ALLOW_EMPTY OURS DATE MESSAGE" or "status".</summary>
+    /// <summary>Answers one request: "commit ALLOW_EMPTY OURS DATE MESSAGE", "status" or "reset PATH...".</summary>
     public string Handle(string[] request, Action<string> output) => request switch
     {
         ["commit", var allowEmpty, var ours, var date, var message] =>
             Commit(allowEmpty == "1", ours == "1", date == "-" ? null : long.Parse(date, CultureInfo.InvariantCulture), message, output),
         ["status"] => Status(output),
+        ["reset", .. var paths] => Reset(paths),
         _ => throw new StagingException($"unknown staging request '{request.FirstOrDefault()}'"),
     };
 
@@ -115,6 +123,16 @@ public sealed class StagingSession : IDisposable
         }
 
         return result.Commit.ToString();
+    }
+
+    private string Reset(string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            FileSystem.Reset(Encoding.UTF8.GetBytes(path));
+        }
+
+        return paths.Length.ToString(CultureInfo.InvariantCulture);
     }
 
     private string Status(Action<string> output)

@@ -60,6 +60,39 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     /// <inheritdoc/>
     public ulong RootNode => InodeNumbers.Root;
 
+    /// <summary>
+    /// Drops the staged changes at and below <paramref name="path"/> (relative, '/'-separated):
+    /// afterwards it is as in the base save (or absent, when the base save has no such path).
+    /// </summary>
+    /// <exception cref="StagingException">The path's directory is not in the staged tree.</exception>
+    public void Reset(byte[] path) => Locked(() => _tree.Database.InTransaction(() =>
+    {
+        var parts = path.AsSpan().Split((byte)'/');
+        var names = new List<byte[]>();
+        foreach (var range in parts)
+        {
+            if (!path.AsSpan(range).IsEmpty)
+            {
+                names.Add(path.AsSpan(range).ToArray());
+            }
+        }
+
+        var resync = new TreeResync(_tree, _base, IsOpenForWriting, DropIfUnused);
+        var baseCommit = ReadBaseCommit();
+        ObjectId? baseTree = baseCommit is { } c ? CommitTree(c) : null;
+        if (names.Count == 0)
+        {
+            if (baseTree is { } rootTree)
+            {
+                resync.Directory(_tree.Get(InodeNumbers.Root), rootTree, []);
+            }
+
+            return;
+        }
+
+        ResetEntry(resync, names, baseTree);
+    }));
+
     /// <summary>What the next commit would change.</summary>
     public StagingStatus Status() => Locked(() => StagingStatus.Compute(_tree, _base));
 
@@ -271,6 +304,47 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
             }
         });
     }
+
+    private void ResetEntry(TreeResync resync, List<byte[]> names, ObjectId? baseTree)
+    {
+        var directory = _tree.Directory(InodeNumbers.Root);
+        var baseDirectory = baseTree;
+        for (int i = 0; i < names.Count - 1; i++)
+        {
+            var next = _tree.Find(directory, names[i]);
+            if (next is not { Kind: NodeKind.Directory })
+            {
+                throw new StagingException($"{Display(names, i + 1)} is not a directory of the staged tree; reset it instead");
+            }
+
+            directory = _tree.Directory(next.Inode);
+            baseDirectory = baseDirectory is { } t && _base.LoadListing(t, []).Find(names[i]) is { Kind: NodeKind.Directory } entry ? entry.Entry.Id : null;
+        }
+
+        var name = names[^1];
+        var original = baseDirectory is { } parentTree ? _base.LoadListing(parentTree, []).Find(name) : null;
+        var current = _tree.Find(directory, name);
+        var origin = names.SelectMany((n, k) => k == 0 ? n : [(byte)'/', .. n]).ToArray();
+        if (current is { Kind: NodeKind.Directory } && original is { Kind: NodeKind.Directory })
+        {
+            resync.Directory(current, original.Entry.Id, origin);
+            return;
+        }
+
+        if (current is not null)
+        {
+            resync.Remove(directory, name, current);
+        }
+
+        if (original is not null)
+        {
+            _tree.AddBaseEntry(directory, original);
+        }
+
+        _tree.Touch(directory);
+    }
+
+    private static string Display(List<byte[]> names, int count) => string.Join('/', names.Take(count).Select(n => NameText.Display(n)));
 
     private NodeAttributes AttributesOf(StagedNode node)
     {

@@ -127,7 +127,8 @@ internal sealed class TreeResync
         _tree.Put(directory);
     }
 
-    private void Remove(StagedNode directory, byte[] name, StagedNode node)
+    /// <summary>Removes the name <paramref name="name"/> of <paramref name="node"/> and, for a directory, everything below.</summary>
+    public void Remove(StagedNode directory, byte[] name, StagedNode node)
     {
         if (node.Kind == NodeKind.Directory)
         {

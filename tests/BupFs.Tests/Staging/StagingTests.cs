@@ -192,6 +192,46 @@ public sealed class StagingTests : IDisposable
     }
 
     [Fact]
+    public void ResetOfPaths_RestoresTheBase_AndStatusListsWhatIsLeft()
+    {
+        var source = _repo.Path("src");
+        Directory.CreateDirectory(Path.Combine(source, "sub"));
+        File.WriteAllText(Path.Combine(source, "edited"), "base");
+        File.WriteAllText(Path.Combine(source, "deleted"), "base");
+        File.WriteAllText(Path.Combine(source, "sub", "moved"), "base");
+        _repo.Save("reset", 1_700_000_000, source);
+        using var session = Open("reset");
+        var fs = session.Fs;
+        var rel = source.TrimStart('/');
+        var folder = Resolve(fs, Encoding.UTF8.GetBytes(rel));
+        var handle = fs.Open(fs.Lookup(folder, "edited"u8).Inode, OpenFlags.Write | OpenFlags.Truncate);
+        fs.Write(handle, "changed"u8, 0);
+        fs.Release(handle);
+        fs.Unlink(folder, "deleted"u8);
+        WriteFile(fs, folder, "added", "new"u8.ToArray());
+        fs.Rename(fs.Lookup(folder, "sub"u8).Inode, "moved"u8, folder, "moved"u8, RenameFlags.None);
+        var codes = fs.Status().Changes.Select(c => c.ToString()).ToList();
+        Assert.Contains($"M {rel}/edited", codes);
+        Assert.Contains($"D {rel}/deleted", codes);
+        Assert.Contains($"A {rel}/added", codes);
+        Assert.Contains($"R {rel}/sub/moved -> {rel}/moved", codes);
+
+        foreach (var path in new[] { "edited", "deleted", "added", "moved", "sub" })
+        {
+            fs.Reset(Encoding.UTF8.GetBytes($"{rel}/{path}"));
+        }
+
+        Assert.DoesNotContain(fs.Status().Changes, c => c.Code != 'm' && c.Path != rel + "/");
+        Assert.Equal(FsError.NotFound, Error(() => fs.Lookup(folder, "added"u8)));
+        Assert.Equal(4, fs.Lookup(folder, "deleted"u8).Size);
+        Assert.Equal(4, fs.Lookup(fs.Lookup(folder, "sub"u8).Inode, "moved"u8).Size);
+        var edited = fs.Open(fs.Lookup(folder, "edited"u8).Inode, OpenFlags.Read);
+        var buffer = new byte[16];
+        Assert.Equal("base", Encoding.UTF8.GetString(buffer, 0, fs.Read(edited, buffer, 0)));
+        fs.Release(edited);
+    }
+
+    [Fact]
     public void ClosedFiles_AreSplitInTheBackground_InFewPacks_AndAWriteInvalidatesTheSplit()
     {
         var packsBefore = Directory.GetFiles(Path.Combine(_repo.RepoPath, "objects", "pack"), "*.pack").Length;
