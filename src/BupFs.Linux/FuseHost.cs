@@ -32,7 +32,7 @@ public static class FuseHost
         try
         {
             EnsureAvailable();
-            MountArguments.Build(options);
+            MountArguments.Build(options, FuseOperations.WritableOf(fs, options) is not null);
             path = MountPointChecks.Validate(mountPoint);
         }
         catch (Exception)
