@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using BupFs.Linux.Interop;
+
+namespace BupFs.Linux.Tests;
+
+/// <summary>File content through a writable mount: create, write, pwrite, append, truncate, fallocate, fsync.</summary>
+public sealed class WritableDataTests
+{
+    private const uint SIfReg = 0x8000;
+
+    [Fact]
+    public async Task ACreatedFileIsWrittenAndReadBack()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        string path = mount["new.txt"];
+        int fd = Native.OpenOrThrow(path, Native.OWrOnly | Native.OCreat | Native.OExcl, 0x1FF);
+        try
+        {
+            Assert.Equal(5, Native.TryWrite(fd, "hello"u8.ToArray()));
+        }
+        finally
+        {
+            Native.CloseFd(fd);
+        }
+
+        Stat stat = Native.LStatOrThrow(path);
+        Assert.Equal(SIfReg | (0x1FFu & ~Native.CurrentUmask()), stat.Mode); // the kernel applied the umask...
+        Assert.Equal(0u, mount.FileSystem.LastCaller.Umask);                   // ...so the filesystem must not
+        Assert.Equal((Native.GetEffectiveUserId(), Native.GetEffectiveGroupId()), (stat.Uid, stat.Gid));
+        Assert.Equal(5, stat.Size);
+        Assert.Equal(1, mount.FileSystem.References(stat.Inode)); // the create reply was the one lookup
+        Assert.Equal("hello", await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+        Assert.True(mount.FileSystem.Flushes >= 1, "close of a writer sends FLUSH");
+        Assert.Equal(Errno.EEXIST, Native.TryOpen(path, Native.OWrOnly | Native.OCreat | Native.OExcl));
+        Assert.True(Eventually.True(() => mount.FileSystem.Opens == mount.FileSystem.Releases), "a handle was leaked");
+    }
+
+    [Fact]
+    public async Task LargeWritesArriveWholeAndReadBackIdentical()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        byte[] data = RandomNumberGenerator.GetBytes((3 << 20) + 7);
+        await File.WriteAllBytesAsync(mount["big.bin"], data, TestContext.Current.CancellationToken);
+        Assert.Equal(data.Length, Native.LStatOrThrow(mount["big.bin"]).Size);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(await File.ReadAllBytesAsync(mount["big.bin"], TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task PositionalWritesLeaveZeroFilledHoles()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        int fd = Native.OpenOrThrow(mount["holes.bin"], Native.ORdWr | Native.OCreat, 0x1A4);
+        try
+        {
+            Assert.Equal(3, Native.TryWrite(fd, "abc"u8.ToArray(), offset: 10));
+            Assert.Equal(2, Native.TryWrite(fd, "XY"u8.ToArray(), offset: 0));
+            Assert.Equal("abc"u8.ToArray(), Native.ReadAt(fd, 10, 10));
+            Assert.Equal([(byte)'X', (byte)'Y', 0, 0, 0, 0, 0, 0, 0, 0, (byte)'a', (byte)'b', (byte)'c'], Native.ReadAt(fd, 100, 0));
+        }
+        finally
+        {
+            Native.CloseFd(fd);
+        }
+
+        Assert.Equal(13, Native.LStatOrThrow(mount["holes.bin"]).Size);
+    }
+
+    [Fact]
+    public async Task AppendingWritesGoToTheEnd()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        string path = mount["log.txt"];
+        await File.WriteAllTextAsync(path, "one\n", TestContext.Current.CancellationToken);
+        int fd = Native.OpenOrThrow(path, Native.OWrOnly | Native.OAppend);
+        try
+        {
+            Assert.Equal(4, Native.TryWrite(fd, "two\n"u8.ToArray()));
+        }
+        finally
+        {
+            Native.CloseFd(fd);
+        }
+
+        await File.AppendAllTextAsync(path, "three\n", TestContext.Current.CancellationToken);
+        Assert.Equal("one\ntwo\nthree\n", await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task TruncateShrinksAndGrowsAndOTruncEmpties()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        string path = mount["t.bin"];
+        await File.WriteAllBytesAsync(path, Enumerable.Repeat((byte)7, 100).ToArray(), TestContext.Current.CancellationToken);
+        Assert.Equal(0, Native.TryTruncate(path, 10));
+        Assert.Equal(10, Native.LStatOrThrow(path).Size);
+        int fd = Native.OpenOrThrow(path, Native.ORdWr);
+        try
+        {
+            Assert.Equal(0, Native.TryFTruncate(fd, 20));
+            Assert.Equal([.. Enumerable.Repeat((byte)7, 10), .. new byte[10]], Native.ReadAt(fd, 100, 0));
+        }
+        finally
+        {
+            Native.CloseFd(fd);
+        }
+
+        Assert.Equal(20, Native.LStatOrThrow(path).Size);
+        // ATOMIC_O_TRUNC is off: the kernel truncates through setattr(size 0) with the new handle.
+        Assert.Equal(0, Native.TryOpen(path, Native.OWrOnly | Native.OTrunc));
+        Assert.Equal(0, Native.LStatOrThrow(path).Size);
+        Assert.Empty(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task FallocateExtendsAndRefusesOtherModes()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        int fd = Native.OpenOrThrow(mount["f.bin"], Native.ORdWr | Native.OCreat, 0x1A4);
+        try
+        {
+            Assert.Equal(0, Native.TryFAllocate(fd, 0, 0, 4096));
+            Assert.Equal(0, Native.TryFAllocate(fd, 0, 0, 100)); // inside the file: nothing changes
+            Assert.Equal(Errno.EOPNOTSUPP, Native.TryFAllocate(fd, Native.FallocKeepSize, 0, 8192));
+            Assert.Equal(new byte[4096], Native.ReadAt(fd, 8192, 0));
+        }
+        finally
+        {
+            Native.CloseFd(fd);
+        }
+
+        Assert.Equal(4096, Native.LStatOrThrow(mount["f.bin"]).Size);
+    }
+
+    [Fact]
+    public async Task FsyncAndFdatasyncReachTheFileSystem()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        int fd = Native.OpenOrThrow(mount["s.bin"], Native.ORdWr | Native.OCreat, 0x1A4);
+        try
+        {
+            Assert.Equal(1, Native.TryWrite(fd, [1]));
+            Assert.Equal(0, Native.TryFSync(fd, dataOnly: false));
+            Assert.Equal(0, Native.TryFSync(fd, dataOnly: true));
+        }
+        finally
+        {
+            Native.CloseFd(fd);
+        }
+
+        Assert.Equal((1, 1), (mount.FileSystem.Syncs, mount.FileSystem.DataSyncs));
+        int directory = Native.OpenOrThrow(mount.Path, Native.ORdOnly);
+        try
+        {
+            Assert.Equal(0, Native.TryFSync(directory, dataOnly: false)); // fsyncdir
+        }
+        finally
+        {
+            Native.CloseFd(directory);
+        }
+
+        Assert.Equal(2, mount.FileSystem.Syncs);
+    }
+}
