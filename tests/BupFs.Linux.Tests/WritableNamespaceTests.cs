@@ -5,7 +5,7 @@ namespace BupFs.Linux.Tests;
 /// <summary>Names through a writable mount: mkdir, rmdir, unlink, rename(2)/renameat2, link, symlink, mknod.</summary>
 public sealed class WritableNamespaceTests
 {
-    private const uint SIfDir = 0x4000, SIfLnk = 0xA000, SIfIfo = 0x1000, SIfChr = 0x2000;
+    private const uint SIfReg = 0x8000, SIfDir = 0x4000, SIfLnk = 0xA000, SIfIfo = 0x1000, SIfChr = 0x2000;
 
     [Fact]
     public async Task DirectoriesAreMadeAndRemovedOnlyWhenEmpty()
@@ -96,6 +96,10 @@ public sealed class WritableNamespaceTests
         await using WritableMount mount = WritableMount.Create();
         Assert.Equal(0, Native.TryMkNod(mount["fifo"], SIfIfo | 0x1A4));
         Assert.Equal(SIfIfo | (0x1A4u & ~Native.CurrentUmask()), Native.LStatOrThrow(mount["fifo"]).Mode);
+        Assert.Equal(0, Native.TryMkNod(mount["plain"], SIfReg | 0x180)); // arrives as mknod, not create
+        Stat plain = Native.LStatOrThrow(mount["plain"]);
+        Assert.Equal((SIfReg | 0x180u, 0L), (plain.Mode, plain.Size));
+        Assert.True(Eventually.True(() => mount.FileSystem.Opens == mount.FileSystem.Releases), "mknod left a handle open");
         if (Native.GetEffectiveUserId() == 0)
         {
             Assert.Equal(0, Native.TryMkNod(mount["null"], SIfChr | 0x1A4, 0x103));
