@@ -49,7 +49,7 @@ internal static unsafe partial class FuseCallbacks
         }
 
         _ = errno == 0 ? LibFuse.ReplyAttr(request, &stat, timeout) : LibFuse.ReplyErr(request, errno);
-        Traced(ops, "setattr", node, errno, size: toSet);
+        Traced(ops, "setattr", node, errno);
     }
 
     [UnmanagedCallersOnly]
@@ -167,7 +167,7 @@ internal static unsafe partial class FuseCallbacks
         }
 
         LibFuse.ReplyErr(request, errno);
-        Traced(ops, "rename", parent, errno, nameBytes, size: flags);
+        Traced(ops, "rename", parent, errno, nameBytes);
     }
 
     [UnmanagedCallersOnly]

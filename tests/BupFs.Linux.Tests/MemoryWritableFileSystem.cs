@@ -13,7 +13,7 @@ internal sealed class MemoryWritableFileSystem : IWritableFileSystem
     private readonly Dictionary<ulong, MemoryNode> _nodes = [];
     private readonly Dictionary<ulong, long> _references = [];
     private ulong _nextId = 2;
-    private int _flushes, _syncs, _dataSyncs, _opens, _releases;
+    private int _flushes, _syncs, _dataSyncs, _opens, _releases, _truncatingOpens, _handleSetAttributes;
 
     public MemoryWritableFileSystem()
     {
@@ -38,6 +38,12 @@ internal sealed class MemoryWritableFileSystem : IWritableFileSystem
     public int Opens => Volatile.Read(ref _opens);
 
     public int Releases => Volatile.Read(ref _releases);
+
+    /// <summary>Opens that asked for O_TRUNC (none when the host leaves ATOMIC_O_TRUNC off).</summary>
+    public int TruncatingOpens => Volatile.Read(ref _truncatingOpens);
+
+    /// <summary>SetAttributes calls that named an open handle (ftruncate, O_TRUNC).</summary>
+    public int HandleSetAttributes => Volatile.Read(ref _handleSetAttributes);
 
     /// <summary>Lookup references the host holds on <paramref name="node"/> (lookups and creations minus forgets).</summary>
     public long References(ulong node)
@@ -102,6 +108,7 @@ internal sealed class MemoryWritableFileSystem : IWritableFileSystem
 
             if ((flags & OpenFlags.Truncate) != 0)
             {
+                Interlocked.Increment(ref _truncatingOpens);
                 Truncate(file, 0);
             }
 
@@ -271,6 +278,11 @@ internal sealed class MemoryWritableFileSystem : IWritableFileSystem
         lock (_gate)
         {
             MemoryNode target = handle is MemoryHandle open ? open.File : Get(node);
+            if (handle is not null)
+            {
+                Interlocked.Increment(ref _handleSetAttributes);
+            }
+
             if (changes.Size is { } size)
             {
                 if (target.Kind != NodeKind.File)

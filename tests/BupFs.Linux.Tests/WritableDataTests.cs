@@ -30,9 +30,24 @@ public sealed class WritableDataTests
         Assert.Equal(5, stat.Size);
         Assert.Equal(1, mount.FileSystem.References(stat.Inode)); // the create reply was the one lookup
         Assert.Equal("hello", await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
-        Assert.True(mount.FileSystem.Flushes >= 1, "close of a writer sends FLUSH");
+        int flushes = mount.FileSystem.Flushes;
+        Assert.True(flushes >= 1, "close of a writer sends FLUSH");
+        Assert.Equal(0, Native.TryOpen(path, Native.ORdOnly));
+        Assert.Equal(flushes, mount.FileSystem.Flushes); // readers are opened with noflush
         Assert.Equal(Errno.EEXIST, Native.TryOpen(path, Native.OWrOnly | Native.OCreat | Native.OExcl));
         Assert.True(Eventually.True(() => mount.FileSystem.Opens == mount.FileSystem.Releases), "a handle was leaked");
+    }
+
+    [Fact]
+    public async Task WriteRequestsAreTraced()
+    {
+        await using WritableMount mount = WritableMount.Create(WritableMount.WritableOptions with { Debug = true });
+        await File.WriteAllTextAsync(mount["traced"], "x", TestContext.Current.CancellationToken);
+        Assert.Equal(0, Native.TrySetXAttr(mount["traced"], "user.a", [1], Native.XattrCreate));
+        Assert.Equal(Errno.EEXIST, Native.TrySetXAttr(mount["traced"], "user.a", [1], Native.XattrCreate)); // the filesystem's answer
+        Assert.Contains(mount.Log, line => line == "fuse: create 1 \"traced\" -> OK");
+        Assert.Contains(mount.Log, line => line.StartsWith("fuse: write ", StringComparison.Ordinal) && line.EndsWith("off=0 size=1 -> OK", StringComparison.Ordinal));
+        Assert.Contains(mount.Log, line => line.StartsWith("fuse: setxattr ", StringComparison.Ordinal) && line.EndsWith("\"user.a\" size=1 -> EEXIST", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -105,9 +120,14 @@ public sealed class WritableDataTests
         }
 
         Assert.Equal(20, Native.LStatOrThrow(path).Size);
-        // ATOMIC_O_TRUNC is off: the kernel truncates through setattr(size 0) with the new handle.
+        int withHandle = mount.FileSystem.HandleSetAttributes;
+        Assert.True(withHandle >= 1, "ftruncate names its handle");
+        // ATOMIC_O_TRUNC is off: the kernel drops O_TRUNC from the open and truncates through a
+        // setattr(size 0) of the node, which (unlike ftruncate) names no handle.
         Assert.Equal(0, Native.TryOpen(path, Native.OWrOnly | Native.OTrunc));
         Assert.Equal(0, Native.LStatOrThrow(path).Size);
+        Assert.Equal(0, mount.FileSystem.TruncatingOpens);
+        Assert.Equal(withHandle, mount.FileSystem.HandleSetAttributes);
         Assert.Empty(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken));
     }
 
