@@ -67,6 +67,13 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Access(string path, int mode);
 
+    /// <summary>setfsuid(2): per thread, and leaving 0 drops the file capabilities (DAC override) with it.</summary>
+    [LibraryImport("libc", EntryPoint = "setfsuid")]
+    private static partial int SetFsUid(uint uid);
+
+    [LibraryImport("libc", EntryPoint = "setfsgid")]
+    private static partial int SetFsGid(uint gid);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
@@ -152,6 +159,40 @@ internal static unsafe partial class Native
         return length >= 0
             ? Encoding.UTF8.GetString(buffer, (int)length)
             : throw new IOException($"readlink {path} failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on a thread of its own whose filesystem ids are
+    /// <paramref name="uid"/>/<paramref name="gid"/> (root only), so the kernel checks permissions
+    /// as that user and FUSE reports it as the caller; other threads keep their ids.
+    /// </summary>
+    public static void AsUser(uint uid, uint gid, Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            SetFsGid(gid);
+            SetFsUid(uid);
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                SetFsUid(0);
+                SetFsGid(0);
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            throw new AggregateException(failure);
+        }
     }
 
     /// <summary>This process's umask, read without changing it (/proc/self/status).</summary>

@@ -52,6 +52,33 @@ public sealed class WritableAttributeTests
     }
 
     [Fact]
+    public async Task TheKernelChecksPermissionsAndCreatorsOwnWhatTheyMake()
+    {
+        if (Native.GetEffectiveUserId() != 0)
+        {
+            Assert.Skip("switching the filesystem uid needs root");
+        }
+
+        await using WritableMount mount = WritableMount.Create();
+        await File.WriteAllTextAsync(mount["root-only"], "x", TestContext.Current.CancellationToken);
+        Assert.Equal(0, Native.TryChMod(mount["root-only"], 0x1A4)); // 0644, owned by root
+        Assert.Equal(0, Native.TryMkDir(mount["shared"], 0x1FF));
+        Assert.Equal(0, Native.TryChMod(mount["shared"], 0x1FF));
+        var results = new int[4];
+        Native.AsUser(1000, 1001, () =>
+        {
+            results[0] = Native.TryOpen(mount["root-only"], Native.OWrOnly);
+            results[1] = Native.TryChMod(mount["root-only"], 0x1FF);
+            results[2] = Native.TryOpen(mount["shared/mine"], Native.OWrOnly | Native.OCreat);
+            results[3] = Native.TryMkDir(mount["not-here"], 0x1ED);
+        });
+        Assert.Equal([Errno.EACCES, Errno.EPERM, 0, Errno.EACCES], results);
+        Stat mine = Native.LStatOrThrow(mount["shared/mine"]);
+        Assert.Equal((1000u, 1001u), (mine.Uid, mine.Gid));
+        Assert.Equal((1000u, 1001u), (mount.FileSystem.LastCaller.Uid, mount.FileSystem.LastCaller.Gid));
+    }
+
+    [Fact]
     public async Task AccessGrantsWriteOnAWritableMount()
     {
         await using WritableMount mount = WritableMount.Create();
