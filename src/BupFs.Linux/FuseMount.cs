@@ -123,9 +123,9 @@ internal sealed class FuseMount : IMountHandle
     }
 
     /// <summary>
-    /// True while fuse_session_destroy has not run. Read under <see cref="_gate"/>: Teardown marks
-    /// itself before it takes the gate and destroys the session only after, so a caller that saw
-    /// false here cannot race with the destroy.
+    /// True once the kernel's INIT was answered and while teardown has not begun. Read under
+    /// <see cref="_gate"/>: Teardown marks itself before it takes the gate and destroys the session
+    /// only after, so the session stays valid for as long as a caller that saw true holds the gate.
     /// </summary>
     private bool SessionAlive => _session != 0 && Volatile.Read(ref _tornDown) == 0 && _operations.Initialized.IsCompletedSuccessfully;
 

@@ -147,7 +147,7 @@ internal static class FuseCapability
     /// <summary>Move pages instead of copying when splicing.</summary>
     public const uint SpliceMove = 0x100;
 
-    /// <summary>O_TRUNC travels inside open instead of a setattr(size=0) before it; preset on by libfuse.</summary>
+    /// <summary>O_TRUNC travels inside open instead of a setattr(size=0) after it; preset on by libfuse.</summary>
     public const uint AtomicOpenTruncate = 0x8;
 
     /// <summary>The kernel leaves the umask to us (create/mkdir/mknod modes arrive unmasked).</summary>
