@@ -61,6 +61,36 @@ public sealed class WritableDataTests
     }
 
     [Fact]
+    public async Task ConcurrentWritersEachKeepTheirOwnContent()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        byte[][] contents = Enumerable.Range(0, 8).Select(_ => RandomNumberGenerator.GetBytes(300_000)).ToArray();
+        await Task.WhenAll(contents.Select((data, i) => Task.Run(() => File.WriteAllBytes(mount[$"w{i}"], data))));
+        for (int i = 0; i < contents.Length; i++)
+        {
+            Assert.Equal(contents[i], await File.ReadAllBytesAsync(mount[$"w{i}"], TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task SharedMappingsWriteBackThroughTheHandle()
+    {
+        await using WritableMount mount = WritableMount.Create();
+        string path = mount["mapped.bin"];
+        await File.WriteAllBytesAsync(path, new byte[8192], TestContext.Current.CancellationToken);
+        using (var map = System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile(path, FileMode.Open))
+        using (var view = map.CreateViewAccessor())
+        {
+            view.Write(4096, 0x1234_5678);
+            view.Flush(); // msync: the kernel writes the dirty page back with a WRITE on an open handle
+        }
+
+        byte[] data = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(0x1234_5678, BitConverter.ToInt32(data, 4096));
+        Assert.Equal(8192, data.Length);
+    }
+
+    [Fact]
     public async Task PositionalWritesLeaveZeroFilledHoles()
     {
         await using WritableMount mount = WritableMount.Create();
