@@ -13,11 +13,14 @@ internal static class ErrnoMap
     public const int EACCES = 13;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
+    public const int EXDEV = 18;
     public const int ENOTDIR = 20;
     public const int EISDIR = 21;
     public const int EINVAL = 22;
+    public const int EFBIG = 27;
     public const int ENOSPC = 28;
     public const int EROFS = 30;
+    public const int EMLINK = 31;
     public const int ERANGE = 34;
     public const int ENAMETOOLONG = 36;
     public const int ENOSYS = 38;
@@ -26,6 +29,7 @@ internal static class ErrnoMap
     public const int ENODATA = 61;
     public const int EOPNOTSUPP = 95;
     public const int ENOTCONN = 107;
+    public const int EDQUOT = 122;
 
     /// <summary>The errno for a neutral error.</summary>
     public static int FromError(FsError error) => error switch
@@ -45,6 +49,12 @@ internal static class ErrnoMap
         FsError.BadHandle => EBADF,
         FsError.NoSpace => ENOSPC,
         FsError.Loop => ELOOP,
+        FsError.NotPermitted => EPERM,
+        FsError.CrossDevice => EXDEV,
+        FsError.TooManyLinks => EMLINK,
+        FsError.FileTooLarge => EFBIG,
+        FsError.Busy => EBUSY,
+        FsError.QuotaExceeded => EDQUOT,
         _ => EIO,
     };
 
@@ -59,22 +69,28 @@ internal static class ErrnoMap
     public static string Name(int errno) => errno switch
     {
         0 => "OK",
+        EPERM => "EPERM",
         ENOENT => "ENOENT",
         EIO => "EIO",
         EBADF => "EBADF",
         EACCES => "EACCES",
+        EBUSY => "EBUSY",
         EEXIST => "EEXIST",
+        EXDEV => "EXDEV",
         ENOTDIR => "ENOTDIR",
         EISDIR => "EISDIR",
         EINVAL => "EINVAL",
+        EFBIG => "EFBIG",
         ENOSPC => "ENOSPC",
         EROFS => "EROFS",
+        EMLINK => "EMLINK",
         ERANGE => "ERANGE",
         ENAMETOOLONG => "ENAMETOOLONG",
         ENOTEMPTY => "ENOTEMPTY",
         ELOOP => "ELOOP",
         ENODATA => "ENODATA",
         EOPNOTSUPP => "EOPNOTSUPP",
+        EDQUOT => "EDQUOT",
         _ => "errno " + errno,
     };
 }

@@ -13,47 +13,50 @@ using BupFs.Linux.Interop;
 namespace BupFs.Linux;
 
 /// <summary>libfuse low-level callbacks and the operation table that points at them.</summary>
-internal static unsafe class FuseCallbacks
+internal static unsafe partial class FuseCallbacks
 {
     /// <summary>Upper bound for one reply buffer; the kernel asks for at most max_pages (1 MiB).</summary>
     private const int MaxRequestBytes = 16 << 20;
 
     private static readonly RequestLog OrphanLog = new(null, trace: false);
 
-    /// <summary>The operation table for fuse_session_new (copied by libfuse).</summary>
-    public static FuseLowLevelOps CreateOperationTable() => new()
+    /// <summary>
+    /// The operation table for fuse_session_new (copied by libfuse): the read path, plus either
+    /// the write operations (a writable mount) or refusals that answer EROFS (a read-only one).
+    /// </summary>
+    public static FuseLowLevelOps CreateOperationTable(bool writable)
     {
-        Init = (nint)(delegate* unmanaged<nint, FuseConnInfo*, void>)&Init,
-        Lookup = (nint)(delegate* unmanaged<nint, ulong, byte*, void>)&Lookup,
-        Forget = (nint)(delegate* unmanaged<nint, ulong, ulong, void>)&Forget,
-        ForgetMulti = (nint)(delegate* unmanaged<nint, nuint, FuseForgetData*, void>)&ForgetMulti,
-        GetAttr = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&GetAttr,
-        ReadLink = (nint)(delegate* unmanaged<nint, ulong, void>)&ReadLink,
-        Open = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&Open,
-        Read = (nint)(delegate* unmanaged<nint, ulong, nuint, long, FuseFileInfo*, void>)&Read,
-        Release = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&Release,
-        OpenDir = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&OpenDir,
-        ReadDir = (nint)(delegate* unmanaged<nint, ulong, nuint, long, FuseFileInfo*, void>)&ReadDir,
-        ReadDirPlus = (nint)(delegate* unmanaged<nint, ulong, nuint, long, FuseFileInfo*, void>)&ReadDirPlus,
-        ReleaseDir = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&ReleaseDir,
-        StatFs = (nint)(delegate* unmanaged<nint, ulong, void>)&StatFs,
-        GetXAttr = (nint)(delegate* unmanaged<nint, ulong, byte*, nuint, void>)&GetXAttr,
-        ListXAttr = (nint)(delegate* unmanaged<nint, ulong, nuint, void>)&ListXAttr,
-        Access = (nint)(delegate* unmanaged<nint, ulong, int, void>)&Access,
-        SetAttr = (nint)(delegate* unmanaged<nint, ulong, Stat*, int, FuseFileInfo*, void>)&SetAttr,
-        MkNod = (nint)(delegate* unmanaged<nint, ulong, byte*, uint, ulong, void>)&MkNod,
-        MkDir = (nint)(delegate* unmanaged<nint, ulong, byte*, uint, void>)&MkDir,
-        Unlink = (nint)(delegate* unmanaged<nint, ulong, byte*, void>)&Unlink,
-        RmDir = (nint)(delegate* unmanaged<nint, ulong, byte*, void>)&RmDir,
-        Symlink = (nint)(delegate* unmanaged<nint, byte*, ulong, byte*, void>)&Symlink,
-        Rename = (nint)(delegate* unmanaged<nint, ulong, byte*, ulong, byte*, uint, void>)&Rename,
-        Link = (nint)(delegate* unmanaged<nint, ulong, ulong, byte*, void>)&Link,
-        Write = (nint)(delegate* unmanaged<nint, ulong, byte*, nuint, long, FuseFileInfo*, void>)&Write,
-        Create = (nint)(delegate* unmanaged<nint, ulong, byte*, uint, FuseFileInfo*, void>)&Create,
-        SetXAttr = (nint)(delegate* unmanaged<nint, ulong, byte*, byte*, nuint, int, void>)&SetXAttr,
-        RemoveXAttr = (nint)(delegate* unmanaged<nint, ulong, byte*, void>)&RemoveXAttr,
-        FAllocate = (nint)(delegate* unmanaged<nint, ulong, int, long, long, FuseFileInfo*, void>)&FAllocate,
-    };
+        FuseLowLevelOps table = new()
+        {
+            Init = (nint)(delegate* unmanaged<nint, FuseConnInfo*, void>)&Init,
+            Lookup = (nint)(delegate* unmanaged<nint, ulong, byte*, void>)&Lookup,
+            Forget = (nint)(delegate* unmanaged<nint, ulong, ulong, void>)&Forget,
+            ForgetMulti = (nint)(delegate* unmanaged<nint, nuint, FuseForgetData*, void>)&ForgetMulti,
+            GetAttr = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&GetAttr,
+            ReadLink = (nint)(delegate* unmanaged<nint, ulong, void>)&ReadLink,
+            Open = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&Open,
+            Read = (nint)(delegate* unmanaged<nint, ulong, nuint, long, FuseFileInfo*, void>)&Read,
+            Release = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&Release,
+            OpenDir = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&OpenDir,
+            ReadDir = (nint)(delegate* unmanaged<nint, ulong, nuint, long, FuseFileInfo*, void>)&ReadDir,
+            ReadDirPlus = (nint)(delegate* unmanaged<nint, ulong, nuint, long, FuseFileInfo*, void>)&ReadDirPlus,
+            ReleaseDir = (nint)(delegate* unmanaged<nint, ulong, FuseFileInfo*, void>)&ReleaseDir,
+            StatFs = (nint)(delegate* unmanaged<nint, ulong, void>)&StatFs,
+            GetXAttr = (nint)(delegate* unmanaged<nint, ulong, byte*, nuint, void>)&GetXAttr,
+            ListXAttr = (nint)(delegate* unmanaged<nint, ulong, nuint, void>)&ListXAttr,
+            Access = (nint)(delegate* unmanaged<nint, ulong, int, void>)&Access,
+        };
+        if (writable)
+        {
+            AddWrites(ref table);
+        }
+        else
+        {
+            AddRefusals(ref table);
+        }
+
+        return table;
+    }
 
     [UnmanagedCallersOnly]
     private static void Init(nint userData, FuseConnInfo* connection)
@@ -346,77 +349,6 @@ internal static unsafe class FuseCallbacks
 
         LibFuse.ReplyErr(request, errno);
         Traced(ops, "access", node, errno);
-    }
-
-    // Write operations: no IFileSystem implements a writable interface yet, so each one is
-    // refused with EROFS (also what a read-only mount's kernel answers before reaching us).
-
-    [UnmanagedCallersOnly]
-    private static void SetAttr(nint request, ulong node, Stat* attributes, int toSet, FuseFileInfo* info) =>
-        RefuseWrite(request, "setattr", node);
-
-    [UnmanagedCallersOnly]
-    private static void MkNod(nint request, ulong parent, byte* name, uint mode, ulong device) =>
-        RefuseWrite(request, "mknod", parent);
-
-    [UnmanagedCallersOnly]
-    private static void MkDir(nint request, ulong parent, byte* name, uint mode) =>
-        RefuseWrite(request, "mkdir", parent);
-
-    [UnmanagedCallersOnly]
-    private static void Unlink(nint request, ulong parent, byte* name) =>
-        RefuseWrite(request, "unlink", parent);
-
-    [UnmanagedCallersOnly]
-    private static void RmDir(nint request, ulong parent, byte* name) =>
-        RefuseWrite(request, "rmdir", parent);
-
-    [UnmanagedCallersOnly]
-    private static void Symlink(nint request, byte* target, ulong parent, byte* name) =>
-        RefuseWrite(request, "symlink", parent);
-
-    [UnmanagedCallersOnly]
-    private static void Rename(nint request, ulong parent, byte* name, ulong newParent, byte* newName, uint flags) =>
-        RefuseWrite(request, "rename", parent);
-
-    [UnmanagedCallersOnly]
-    private static void Link(nint request, ulong node, ulong newParent, byte* newName) =>
-        RefuseWrite(request, "link", node);
-
-    [UnmanagedCallersOnly]
-    private static void Write(nint request, ulong node, byte* data, nuint size, long offset, FuseFileInfo* info) =>
-        RefuseWrite(request, "write", node);
-
-    [UnmanagedCallersOnly]
-    private static void Create(nint request, ulong parent, byte* name, uint mode, FuseFileInfo* info) =>
-        RefuseWrite(request, "create", parent);
-
-    [UnmanagedCallersOnly]
-    private static void SetXAttr(nint request, ulong node, byte* name, byte* value, nuint size, int flags) =>
-        RefuseWrite(request, "setxattr", node);
-
-    [UnmanagedCallersOnly]
-    private static void RemoveXAttr(nint request, ulong node, byte* name) =>
-        RefuseWrite(request, "removexattr", node);
-
-    [UnmanagedCallersOnly]
-    private static void FAllocate(nint request, ulong node, int mode, long offset, long length, FuseFileInfo* info) =>
-        RefuseWrite(request, "fallocate", node);
-
-    private static void RefuseWrite(nint request, string operation, ulong node)
-    {
-        FuseOperations? ops = null;
-        try
-        {
-            ops = Resolve(request);
-        }
-        catch (Exception e)
-        {
-            Failed(ops, operation, node, e);
-        }
-
-        LibFuse.ReplyErr(request, ErrnoMap.EROFS);
-        Traced(ops, operation, node, ErrnoMap.EROFS);
     }
 
     private static void ForgetOne(nint request, ulong node, ulong count)

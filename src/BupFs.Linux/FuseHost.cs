@@ -16,6 +16,9 @@ public static class FuseHost
     /// unmounted from outside (<c>fusermount3 -u</c>), or the process ends.
     /// </summary>
     /// <remarks>
+    /// Writes are served only when <paramref name="fs"/> implements <see cref="IWritableFileSystem"/>
+    /// and <see cref="FuseMountOptions.ReadOnly"/> is false (the mount then always has
+    /// default_permissions); otherwise every write fails with EROFS and the filesystem is not asked.
     /// The host takes ownership of <paramref name="fs"/>: it is disposed (if it implements
     /// <see cref="IDisposable"/> or <see cref="IAsyncDisposable"/>) exactly once, when the mount
     /// ends or when mounting fails. Open handles the kernel never released are released first.
@@ -32,7 +35,7 @@ public static class FuseHost
         try
         {
             EnsureAvailable();
-            MountArguments.Build(options);
+            MountArguments.Build(options, FuseOperations.WritableOf(fs, options) is not null);
             path = MountPointChecks.Validate(mountPoint);
         }
         catch (Exception)

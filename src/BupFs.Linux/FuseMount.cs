@@ -95,11 +95,46 @@ internal sealed class FuseMount : IMountHandle
         }
     }
 
+    /// <summary>
+    /// Makes the kernel forget its cached entry for <paramref name="name"/> in <paramref name="parent"/>
+    /// (for changes made behind its back, e.g. by a commit). Returns 0 or a negative errno:
+    /// -ENOENT when the kernel had nothing cached, -ENOTCONN once the mount is gone.
+    /// Must not be called from inside a request on the same directory (libfuse: it may deadlock).
+    /// </summary>
+    internal int InvalidateEntry(ulong parent, ReadOnlySpan<byte> name)
+    {
+        lock (_gate)
+        {
+            return SessionAlive ? LibFuse.NotifyInvalidateEntry(_session, parent, name) : -ErrnoMap.ENOTCONN;
+        }
+    }
+
+    /// <summary>
+    /// Makes the kernel forget a node's cached attributes and its cached pages from
+    /// <paramref name="offset"/> on (<paramref name="length"/> 0 = to the end, a negative offset
+    /// keeps the pages). Returns 0 or a negative errno, as <see cref="InvalidateEntry"/>.
+    /// </summary>
+    internal int InvalidateNode(ulong node, long offset = 0, long length = 0)
+    {
+        lock (_gate)
+        {
+            return SessionAlive ? LibFuse.NotifyInvalidateInode(_session, node, offset, length) : -ErrnoMap.ENOTCONN;
+        }
+    }
+
+    /// <summary>
+    /// True once the kernel's INIT was answered and while teardown has not begun. Read under
+    /// <see cref="_gate"/>: Teardown marks itself before it takes the gate and destroys the session
+    /// only after, so the session stays valid for as long as a caller that saw true holds the gate.
+    /// </summary>
+    private bool SessionAlive => _session != 0 && Volatile.Read(ref _tornDown) == 0 && _operations.Initialized.IsCompletedSuccessfully;
+
     private unsafe void CreateSession()
     {
         _self = GCHandle.Alloc(_operations);
         _arguments = (FuseArgs*)NativeMemory.AllocZeroed((nuint)sizeof(FuseArgs));
-        List<string> arguments = MountArguments.Build(_options);
+        bool writable = _operations.Writable is not null;
+        List<string> arguments = MountArguments.Build(_options, writable);
         foreach (string argument in arguments)
         {
             if (LibFuse.OptAddArg(_arguments, argument) != 0)
@@ -108,7 +143,7 @@ internal sealed class FuseMount : IMountHandle
             }
         }
 
-        FuseLowLevelOps table = FuseCallbacks.CreateOperationTable();
+        FuseLowLevelOps table = FuseCallbacks.CreateOperationTable(writable);
         _session = LibFuse.SessionNew(_arguments, &table, GCHandle.ToIntPtr(_self));
         if (_session == 0)
         {

@@ -3,7 +3,12 @@ namespace BupFs.Linux;
 /// <summary>How <see cref="FuseHost.Mount"/> mounts a filesystem.</summary>
 public sealed record FuseMountOptions
 {
-    /// <summary>Mount read-only (<c>-o ro</c>): the kernel refuses writes before they reach us. Default true.</summary>
+    /// <summary>
+    /// Mount read-only (<c>-o ro</c>): the kernel refuses writes before they reach us. Default true.
+    /// Set false to serve writes from a filesystem that implements <see cref="IWritableFileSystem"/>
+    /// (it is then mounted with <c>default_permissions</c> whatever <see cref="DefaultPermissions"/>
+    /// says); any other filesystem answers every write with EROFS.
+    /// </summary>
     public bool ReadOnly { get; init; } = true;
 
     /// <summary>
@@ -20,7 +25,7 @@ public sealed record FuseMountOptions
 
     /// <summary>
     /// Let the kernel check permissions from the reported mode/uid/gid (<c>-o default_permissions</c>).
-    /// Default true; essential with <see cref="AllowOther"/>.
+    /// Default true; essential with <see cref="AllowOther"/>, and always on for a writable mount.
     /// </summary>
     public bool DefaultPermissions { get; init; } = true;
 

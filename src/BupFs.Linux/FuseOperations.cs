@@ -10,20 +10,25 @@ using BupFs.Linux.Interop;
 namespace BupFs.Linux;
 
 /// <summary>Request handlers of one mount, reached from native code through a GCHandle.</summary>
-internal sealed unsafe class FuseOperations
+internal sealed unsafe partial class FuseOperations
 {
     private const int AccessWrite = 2; // W_OK
 
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _kernelAppliesUmask = true;
 
     public FuseOperations(IFileSystem fs, FuseMountOptions options)
     {
         FileSystem = fs;
+        Writable = WritableOf(fs, options);
         Policy = new CachePolicy(options.MutableCacheTimeout);
         Log = new RequestLog(options.Log, options.Debug);
     }
 
     public IFileSystem FileSystem { get; }
+
+    /// <summary>The write half when this mount serves writes, else null (every write is EROFS).</summary>
+    public IWritableFileSystem? Writable { get; }
 
     public CachePolicy Policy { get; }
 
@@ -35,6 +40,14 @@ internal sealed unsafe class FuseOperations
 
     /// <summary>Completes when the kernel's INIT has been answered by our init callback.</summary>
     public Task Initialized => _initialized.Task;
+
+    /// <summary>
+    /// The write half a mount of <paramref name="fs"/> serves: only a filesystem that implements
+    /// <see cref="IWritableFileSystem"/>, and only when the mount is not <c>-o ro</c> (where the
+    /// kernel would refuse writes anyway).
+    /// </summary>
+    public static IWritableFileSystem? WritableOf(IFileSystem fs, FuseMountOptions options) =>
+        options.ReadOnly ? null : fs as IWritableFileSystem;
 
     /// <summary>The instance behind a fuse_session_new userdata pointer.</summary>
     public static FuseOperations FromUserData(nint userData) =>
@@ -50,6 +63,11 @@ internal sealed unsafe class FuseOperations
         connection->Want |= connection->Capable & FuseCapability.AsyncRead;
         connection->Want &= ~(FuseCapability.SpliceWrite | FuseCapability.SpliceMove);
         connection->TimeGranularity = 1;
+        if (Writable is not null)
+        {
+            NegotiateWrites(connection);
+        }
+
         if (Log.TraceEnabled)
         {
             Log.Write($"fuse: init proto {connection->ProtocolMajor}.{connection->ProtocolMinor} " +
@@ -57,6 +75,20 @@ internal sealed unsafe class FuseOperations
         }
 
         _initialized.TrySetResult();
+    }
+
+    /// <summary>
+    /// Write-side capabilities (docs/fuse-interop.md, "The write side"): libfuse presets
+    /// ATOMIC_O_TRUNC and HANDLE_KILLPRIV, which would hand O_TRUNC and the clearing of
+    /// setuid/setgid bits to us; without them the kernel sends setattr for both, which the
+    /// contract already covers. DONT_MASK stays off so the kernel applies the umask, and
+    /// WRITEBACK_CACHE stays off so every write reaches the filesystem when it is made.
+    /// </summary>
+    private void NegotiateWrites(FuseConnInfo* connection)
+    {
+        connection->Want &= ~(FuseCapability.AtomicOpenTruncate | FuseCapability.HandleKillPriv |
+                              FuseCapability.DontMask | FuseCapability.WritebackCache);
+        _kernelAppliesUmask = (connection->Want & FuseCapability.DontMask) == 0;
     }
 
     /// <summary>Records a failed init so Mount can report it.</summary>
@@ -96,15 +128,23 @@ internal sealed unsafe class FuseOperations
     public void Open(ulong node, FuseFileInfo* info)
     {
         OpenFlags flags = OpenFlagsOf(info->Flags);
-        bool write = (flags & ~OpenFlags.Read) != 0;
-        IFileHandle handle = FileSystem.Open(node, flags);
+        SetOpenReply(FileSystem.Open(node, flags), flags, info);
+    }
+
+    /// <summary>
+    /// Stores the handle as the reply's fh. Only immutable content keeps the page cache across
+    /// opens; only handles that may have written something get a FLUSH at close (the place for
+    /// deferred write errors), readers are spared the round trip.
+    /// </summary>
+    private void SetOpenReply(IFileHandle handle, OpenFlags flags, FuseFileInfo* info)
+    {
         info->Handle = Files.Add(handle);
         if (handle.Immutable)
         {
             info->Bits |= FuseFileInfo.KeepCache; // page cache survives close/open
         }
 
-        if (!write)
+        if ((flags & ~OpenFlags.Read) == 0)
         {
             info->Bits |= FuseFileInfo.NoFlush;
         }
@@ -244,11 +284,14 @@ internal sealed unsafe class FuseOperations
         return list;
     }
 
-    /// <summary>access(2) without default_permissions: only write access is refused.</summary>
+    /// <summary>
+    /// access(2) without default_permissions (writable mounts always have it, so the kernel
+    /// checks and rarely asks): the node must exist, and write access is refused on a read-only mount.
+    /// </summary>
     public void CheckAccess(ulong node, int mask)
     {
         FileSystem.GetAttributes(node);
-        if ((mask & AccessWrite) != 0)
+        if ((mask & AccessWrite) != 0 && Writable is null)
         {
             throw new FsException(FsError.ReadOnly);
         }

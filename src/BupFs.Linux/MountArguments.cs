@@ -7,9 +7,11 @@ internal static class MountArguments
 {
     /// <summary>
     /// argv[0] (libfuse refuses an empty argv), "-o" and one comma-separated option list, e.g.
-    /// "ro,default_permissions,fsname=bupfs,subtype=bupfs,auto_unmount".
+    /// "ro,default_permissions,fsname=bupfs,subtype=bupfs,auto_unmount". A <paramref name="writable"/>
+    /// mount always gets default_permissions: the write contract leaves permission checks to the
+    /// host, and with it the kernel checks mode/uid/gid before any write reaches us.
     /// </summary>
-    public static List<string> Build(FuseMountOptions options)
+    public static List<string> Build(FuseMountOptions options, bool writable = false)
     {
         CheckName(options.FsName, nameof(options.FsName));
         CheckName(options.Subtype, nameof(options.Subtype));
@@ -19,7 +21,7 @@ internal static class MountArguments
             list.Add("ro");
         }
 
-        if (options.DefaultPermissions)
+        if (options.DefaultPermissions || writable)
         {
             list.Add("default_permissions");
         }

@@ -19,6 +19,12 @@ public sealed class ErrnoMapTests
     [InlineData(FsError.NoSpace, 28)]
     [InlineData(FsError.Io, 5)]
     [InlineData(FsError.Loop, 40)]
+    [InlineData(FsError.NotPermitted, 1)]
+    [InlineData(FsError.CrossDevice, 18)]
+    [InlineData(FsError.TooManyLinks, 31)]
+    [InlineData(FsError.FileTooLarge, 27)]
+    [InlineData(FsError.Busy, 16)]
+    [InlineData(FsError.QuotaExceeded, 122)]
     public void EachFsErrorHasItsLinuxErrno(FsError error, int errno)
     {
         Assert.Equal(errno, ErrnoMap.FromError(error));
@@ -30,6 +36,16 @@ public sealed class ErrnoMapTests
     {
         var values = Enum.GetValues<FsError>().Select(ErrnoMap.FromError).ToList();
         Assert.Equal(values.Count, values.Distinct().Count());
+    }
+
+    [Fact]
+    public void EveryErrnoWeProduceHasAName()
+    {
+        foreach (FsError error in Enum.GetValues<FsError>())
+        {
+            int errno = ErrnoMap.FromError(error);
+            Assert.False(ErrnoMap.Name(errno).StartsWith("errno ", StringComparison.Ordinal), $"{error} → {errno} has no name");
+        }
     }
 
     [Fact]

@@ -112,14 +112,45 @@ public sealed class InteropLayoutTests
     [Fact]
     public void OperationTableFillsTheImplementedSlotsOnly()
     {
-        FuseLowLevelOps table = FuseCallbacks.CreateOperationTable();
+        FuseLowLevelOps table = FuseCallbacks.CreateOperationTable(writable: false);
         Assert.NotEqual(0, table.Lookup);
         Assert.NotEqual(0, table.ReadDirPlus);
         Assert.NotEqual(0, table.ForgetMulti);
         Assert.NotEqual(0, table.Write); // answered with EROFS
         Assert.Equal(0, table.Destroy);
         Assert.Equal(0, table.Flush);    // ENOSYS once, then the kernel stops sending FLUSH
+        Assert.Equal(0, table.Fsync);
         Assert.Equal(0, table.CopyFileRange);
+    }
+
+    [Fact]
+    public void WritableTableServesTheWriteSlotsWithOtherCallbacks()
+    {
+        FuseLowLevelOps readOnly = FuseCallbacks.CreateOperationTable(writable: false);
+        FuseLowLevelOps writable = FuseCallbacks.CreateOperationTable(writable: true);
+        nint[] writeSlots =
+        [
+            writable.SetAttr, writable.MkNod, writable.MkDir, writable.Unlink, writable.RmDir, writable.Symlink,
+            writable.Rename, writable.Link, writable.Write, writable.Create, writable.SetXAttr, writable.RemoveXAttr,
+            writable.FAllocate, writable.Flush, writable.Fsync, writable.FsyncDir,
+        ];
+        Assert.DoesNotContain((nint)0, writeSlots);
+        Assert.NotEqual(readOnly.Write, writable.Write);
+        Assert.NotEqual(readOnly.Create, writable.Create);
+        Assert.Equal(readOnly.Lookup, writable.Lookup);
+        Assert.Equal(readOnly.Read, writable.Read);
+        Assert.Equal(0, writable.CopyFileRange);
+        Assert.Equal(0, writable.WriteBuf); // write gets a plain buffer; write_buf would take precedence
+    }
+
+    [Fact]
+    public void ContextMatchesLibfuse314()
+    {
+        Assert.Equal(16, Unsafe.SizeOf<FuseContext>());
+        AssertOffsets<FuseContext>(
+        [
+            (nameof(FuseContext.Uid), 0), (nameof(FuseContext.Gid), 4), (nameof(FuseContext.Pid), 8), (nameof(FuseContext.Umask), 12),
+        ]);
     }
 
     [Fact]
@@ -133,6 +164,10 @@ public sealed class InteropLayoutTests
         Assert.Equal(0x4000u, FuseCapability.ReaddirPlusAuto);
         Assert.Equal(0x40000u, FuseCapability.ParallelDirOps);
         Assert.Equal(0x800000u, FuseCapability.CacheSymlinks);
+        Assert.Equal(0x8u, FuseCapability.AtomicOpenTruncate);
+        Assert.Equal(0x40u, FuseCapability.DontMask);
+        Assert.Equal(0x10000u, FuseCapability.WritebackCache);
+        Assert.Equal(0x100000u, FuseCapability.HandleKillPriv);
     }
 
     [Fact]

@@ -22,6 +22,14 @@ public sealed class MountSetupTests
         Assert.Equal(["bupfs", "-o", "fsname=repo,subtype=bup,allow_other,max_read=131072,debug"], MountArguments.Build(options));
     }
 
+    [Fact]
+    public void AWritableMountAlwaysLetsTheKernelCheckPermissions()
+    {
+        var options = new FuseMountOptions { ReadOnly = false, DefaultPermissions = false };
+        Assert.Equal(["bupfs", "-o", "default_permissions,fsname=bupfs,subtype=bupfs,auto_unmount"], MountArguments.Build(options, writable: true));
+        Assert.Equal(["bupfs", "-o", "fsname=bupfs,subtype=bupfs,auto_unmount"], MountArguments.Build(options, writable: false));
+    }
+
     [Theory]
     [InlineData("a,b")]
     [InlineData("")]

@@ -93,6 +93,23 @@ internal struct FuseConnInfo
     [FieldOffset(36)] public uint TimeGranularity;
 }
 
+/// <summary><c>struct fuse_ctx</c>: 16 bytes, what <c>fuse_req_ctx</c> points at.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 16)]
+internal struct FuseContext
+{
+    /// <summary>The caller's effective user id (fsuid).</summary>
+    [FieldOffset(0)] public uint Uid;
+
+    /// <summary>The caller's effective group id (fsgid).</summary>
+    [FieldOffset(4)] public uint Gid;
+
+    /// <summary>The calling thread's id.</summary>
+    [FieldOffset(8)] public int Pid;
+
+    /// <summary>The caller's umask, for create/mkdir/mknod only (protocol 7.12+); 0 for other requests.</summary>
+    [FieldOffset(12)] public uint Umask;
+}
+
 /// <summary><c>struct fuse_args</c>: 24 bytes; filled by fuse_opt_add_arg, freed by fuse_opt_free_args.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 24)]
 internal struct FuseArgs
@@ -129,6 +146,18 @@ internal static class FuseCapability
 
     /// <summary>Move pages instead of copying when splicing.</summary>
     public const uint SpliceMove = 0x100;
+
+    /// <summary>O_TRUNC travels inside open instead of a setattr(size=0) after it; preset on by libfuse.</summary>
+    public const uint AtomicOpenTruncate = 0x8;
+
+    /// <summary>The kernel leaves the umask to us (create/mkdir/mknod modes arrive unmasked).</summary>
+    public const uint DontMask = 0x40;
+
+    /// <summary>Page-cache writeback: the kernel batches writes and owns mtime/size.</summary>
+    public const uint WritebackCache = 0x10000;
+
+    /// <summary>We, not the kernel, clear setuid/setgid on write/chown/truncate; preset on by libfuse.</summary>
+    public const uint HandleKillPriv = 0x100000;
 
     /// <summary>A changed mtime/size seen through getattr drops the cached pages.</summary>
     public const uint AutoInvalidateData = 0x1000;

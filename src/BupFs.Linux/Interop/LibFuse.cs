@@ -48,6 +48,11 @@ internal static unsafe class LibFuse
     private static delegate* unmanaged<nint, nuint, int> s_replyXAttr;
     private static delegate* unmanaged<nint, byte*, nuint, byte*, Stat*, long, nuint> s_addDirEntry;
     private static delegate* unmanaged<nint, byte*, nuint, byte*, FuseEntryParam*, long, nuint> s_addDirEntryPlus;
+    private static delegate* unmanaged<nint, FuseEntryParam*, FuseFileInfo*, int> s_replyCreate;
+    private static delegate* unmanaged<nint, nuint, int> s_replyWrite;
+    private static delegate* unmanaged<nint, FuseContext*> s_requestContext;
+    private static delegate* unmanaged<nint, ulong, byte*, nuint, int> s_notifyInvalEntry;
+    private static delegate* unmanaged<nint, ulong, long, long, int> s_notifyInvalInode;
 
     /// <summary>True once the library is bound.</summary>
     public static bool IsLoaded => s_loaded;
@@ -104,6 +109,7 @@ internal static unsafe class LibFuse
 
         BindSession(lib);
         BindReplies(lib);
+        BindWriteSide(lib);
     }
 
     private static void BindSession(nint lib)
@@ -135,6 +141,16 @@ internal static unsafe class LibFuse
         s_replyXAttr = (delegate* unmanaged<nint, nuint, int>)Bind(lib, "fuse_reply_xattr", "FUSE_3.0");
         s_addDirEntry = (delegate* unmanaged<nint, byte*, nuint, byte*, Stat*, long, nuint>)Bind(lib, "fuse_add_direntry", "FUSE_3.0");
         s_addDirEntryPlus = (delegate* unmanaged<nint, byte*, nuint, byte*, FuseEntryParam*, long, nuint>)Bind(lib, "fuse_add_direntry_plus", "FUSE_3.0");
+    }
+
+    /// <summary>What writable mounts need besides the read path (docs/fuse-interop.md, "The write side").</summary>
+    private static void BindWriteSide(nint lib)
+    {
+        s_replyCreate = (delegate* unmanaged<nint, FuseEntryParam*, FuseFileInfo*, int>)Bind(lib, "fuse_reply_create", "FUSE_3.0");
+        s_replyWrite = (delegate* unmanaged<nint, nuint, int>)Bind(lib, "fuse_reply_write", "FUSE_3.0");
+        s_requestContext = (delegate* unmanaged<nint, FuseContext*>)Bind(lib, "fuse_req_ctx", "FUSE_3.0");
+        s_notifyInvalEntry = (delegate* unmanaged<nint, ulong, byte*, nuint, int>)Bind(lib, "fuse_lowlevel_notify_inval_entry", "FUSE_3.0");
+        s_notifyInvalInode = (delegate* unmanaged<nint, ulong, long, long, int>)Bind(lib, "fuse_lowlevel_notify_inval_inode", "FUSE_3.0");
     }
 
     /// <summary>
@@ -251,6 +267,41 @@ internal static unsafe class LibFuse
     /// <summary><c>fuse_add_direntry_plus</c>: like <see cref="AddDirEntry"/>, with a full entry.</summary>
     public static nuint AddDirEntryPlus(nint request, byte* buffer, nuint size, byte* name, FuseEntryParam* entry, long nextOffset) =>
         s_addDirEntryPlus(request, buffer, size, name, entry, nextOffset);
+
+    /// <summary><c>fuse_reply_create</c>: the new entry (one lookup) and the open file; -ENOENT when interrupted.</summary>
+    public static int ReplyCreate(nint request, FuseEntryParam* entry, FuseFileInfo* info) => s_replyCreate(request, entry, info);
+
+    /// <summary><c>fuse_reply_write</c>: how many bytes were written.</summary>
+    public static int ReplyWrite(nint request, nuint count) => s_replyWrite(request, count);
+
+    /// <summary><c>fuse_req_ctx</c>: the caller of a request, valid until the reply.</summary>
+    public static FuseContext RequestContext(nint request) => *s_requestContext(request);
+
+    /// <summary>
+    /// <c>fuse_lowlevel_notify_inval_entry</c>: drops the kernel's dentry for <paramref name="name"/>
+    /// in <paramref name="parent"/>. 0 or -errno (-ENOENT when the kernel did not know it).
+    /// </summary>
+    public static int NotifyInvalidateEntry(nint session, ulong parent, ReadOnlySpan<byte> name)
+    {
+        fixed (byte* text = NulTerminated(name))
+        {
+            return s_notifyInvalEntry(session, parent, text, (nuint)name.Length);
+        }
+    }
+
+    /// <summary>
+    /// <c>fuse_lowlevel_notify_inval_inode</c>: drops cached attributes and, from <paramref name="offset"/>
+    /// for <paramref name="length"/> bytes (0 = to the end; a negative offset keeps the pages), cached data.
+    /// </summary>
+    public static int NotifyInvalidateInode(nint session, ulong node, long offset, long length) =>
+        s_notifyInvalInode(session, node, offset, length);
+
+    private static byte[] NulTerminated(ReadOnlySpan<byte> name)
+    {
+        var bytes = new byte[name.Length + 1];
+        name.CopyTo(bytes);
+        return bytes;
+    }
 
     private static byte[] NulTerminated(string text)
     {
