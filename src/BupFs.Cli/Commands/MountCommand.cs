@@ -84,7 +84,7 @@ public static class MountCommand
         using var session = StagingSession.Open(repository, branch, r.GetValue(From), r.GetValue(CacheMb) << 20);
         session.RecordMountPoint(mountPoint);
         using var control = StagingControl.Serve(session.Area.Directory, session.Handle);
-        var mount = FuseHost.Mount(session.FileSystem, mountPoint, BuildOptions(r));
+        var mount = FuseHost.Mount(session.FileSystem, mountPoint, BuildOptions(r) with { ReadOnly = false });
         WaitForUnmount(r, mount);
         return 0;
     }

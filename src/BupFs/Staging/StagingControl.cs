@@ -16,11 +16,13 @@ public sealed class StagingControl : IDisposable
     private readonly Socket _listener;
     private readonly Func<string[], Action<string>, string> _handle;
     private readonly Thread _thread;
+    private readonly string _path;
     private volatile bool _stopped;
 
-    private StagingControl(Socket listener, Func<string[], Action<string>, string> handle)
+    private StagingControl(Socket listener, Func<string[], Action<string>, string> handle, string path)
     {
         _listener = listener;
+        _path = path;
         _handle = handle;
         _thread = new Thread(Serve) { IsBackground = true, Name = "bupfs staging control" };
         _thread.Start();
@@ -35,9 +37,17 @@ public sealed class StagingControl : IDisposable
         var path = Path.Combine(areaDirectory, SocketName);
         File.Delete(path); // left by a process that died; the area's lock says we own it now
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
-        listener.Listen(4);
-        return new StagingControl(listener, handle);
+        try
+        {
+            InDirectory(areaDirectory, name => listener.Bind(new UnixDomainSocketEndPoint(name)));
+            listener.Listen(4);
+            return new StagingControl(listener, handle, path);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -56,7 +66,7 @@ public sealed class StagingControl : IDisposable
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Connect(new UnixDomainSocketEndPoint(path));
+            InDirectory(areaDirectory, name => socket.Connect(new UnixDomainSocketEndPoint(name)));
         }
         catch (SocketException)
         {
@@ -88,11 +98,32 @@ public sealed class StagingControl : IDisposable
     public void Dispose()
     {
         _stopped = true;
-        var path = (_listener.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
         _listener.Dispose();
-        if (path is not null)
+        File.Delete(_path);
+    }
+
+    // A socket's path must fit sun_path (108 bytes); a repository's path need not. Longer paths
+    // are reached through /proc/self/cwd with the working directory changed for the call only
+    // (a relative name would not do: .NET makes it absolute again): the server binds before
+    // serving anything, and the client is a single-threaded command.
+    private static void InDirectory(string directory, Action<string> action)
+    {
+        var full = Path.Combine(directory, SocketName);
+        if (System.Text.Encoding.UTF8.GetByteCount(full) < 100)
         {
-            File.Delete(path);
+            action(full);
+            return;
+        }
+
+        var saved = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        try
+        {
+            action("/proc/self/cwd/" + SocketName);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = saved;
         }
     }
 

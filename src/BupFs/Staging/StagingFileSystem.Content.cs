@@ -179,6 +179,11 @@ public sealed partial class StagingFileSystem
         var change = changes;
         return Locked(() => _tree.Database.InTransaction(() =>
         {
+            if (_open.TryGetValue(node, out var open))
+            {
+                StoreSize(open); // writes so far set the times first, so an explicit time set now wins (cp -a, tar)
+            }
+
             var target = _tree.Get(node);
             var metadata = StagingTree.Changed(_tree.MetadataOf(target));
             if (change.Size is { } size)
