@@ -40,4 +40,16 @@ echo "--- restore and fsck"
 out=$(mktemp -d /tmp/bupfs-restore.XXXXXX)
 bupfs restore -C "$out" "/sample/latest$sample/"
 diff -r "$sample" "$out" && echo "restored tree identical to the source"
+echo "--- a writable staging mount: copy a folder in, commit, see the new save"
+stage=$(mktemp -d /tmp/bupfs-stage.XXXXXX)
+bupfs mount --staging sample "$stage"
+trap 'bupfs umount "$stage" 2>/dev/null || true; bupfs umount "$mnt" 2>/dev/null || true; rmdir "$stage" "$mnt" 2>/dev/null || true' EXIT
+cp -a "$sample/docs" "$stage/copied-docs"
+printf 'written through the staging mount\n' > "$stage/note.txt"
+bupfs status sample
+bupfs commit -m "copied docs in" sample
+sleep 1
+ls -la "$mnt/sample/latest/"
+bup ls -l sample/latest/copied-docs
+diff -r "$sample/docs" "$mnt/sample/latest/copied-docs" && echo "the committed copy is identical to the source"
 bupfs fsck && echo "fsck: repository is sound"
