@@ -72,4 +72,33 @@ public sealed class PackReadBufferTests : IDisposable
             Assert.True(PackReadBuffer.Read(b, hb, offset, 5000).SequenceEqual(bytesB.AsSpan(offset, 5000)));
         }
     }
+
+    [Fact]
+    public void AReadAheadOfTheRunDoesNotEvictItsWindow()
+    {
+        var (pack, handle, bytes) = WritePack(5);
+        using var _ = pack;
+        using var __ = handle;
+        Assert.True(bytes.Length > 3 * PackReadBuffer.WindowSize, "the pack must hold more than the reads below");
+
+        // A run of small reads (chunks), as a mount reads them: from the third on, one window.
+        long offset = PackFile.HeaderLength;
+        for (var k = 0; k < 3; k++, offset += 1000)
+        {
+            Assert.True(PackReadBuffer.Read(pack, handle, offset, 1000).SequenceEqual(bytes.AsSpan((int)offset, 1000)));
+        }
+
+        var before = PackReadBuffer.BytesFetchedOnThisThread;
+
+        // A chunk tree written after its chunks, then the chunks again: the tree is read alone, and the
+        // chunks still come from the window fetched above.
+        var tree = offset + 150_000;
+        Assert.True(PackReadBuffer.Read(pack, handle, tree, 500).SequenceEqual(bytes.AsSpan((int)tree, 500)));
+        for (var k = 0; k < 20; k++, offset += 1000)
+        {
+            Assert.True(PackReadBuffer.Read(pack, handle, offset, 1000).SequenceEqual(bytes.AsSpan((int)offset, 1000)));
+        }
+
+        Assert.Equal(500, PackReadBuffer.BytesFetchedOnThisThread - before);
+    }
 }

@@ -3,16 +3,14 @@ using System.Security.Cryptography;
 namespace BupStore.Objects;
 
 /// <summary>Computes git object ids: SHA-1 over "&lt;type&gt; &lt;size&gt;\0" and the content.</summary>
-/// <remarks>Thread-safe: each thread reuses its own incremental hash.</remarks>
+/// <remarks>
+/// Thread-safe. Hashed by libcrypto's SHA1 functions where they can be bound (<see cref="LibCryptoSha1"/>),
+/// else by an incremental hash each thread reuses.
+/// </remarks>
 public static class ObjectHasher
 {
-    private const int ScratchSize = 64 * 1024;
-
     [ThreadStatic]
     private static IncrementalHash? _sha1;
-
-    [ThreadStatic]
-    private static byte[]? _scratch;
 
     /// <summary>The id the object (type, content) has in any git repository.</summary>
     public static ObjectId Compute(ObjectType type, ReadOnlySpan<byte> content)
@@ -20,20 +18,15 @@ public static class ObjectHasher
         Span<byte> header = stackalloc byte[32];
         var length = WriteHeader(type, content.Length, header);
         Span<byte> raw = stackalloc byte[ObjectId.Size];
-        if (content.Length <= ScratchSize - 32)
+        if (!LibCryptoSha1.TryHash(header[..length], content, raw))
         {
-            // One-shot hashing of a copy beats incremental hashing of two pieces for chunk-sized data.
-            var scratch = _scratch ??= new byte[ScratchSize];
-            header[..length].CopyTo(scratch);
-            content.CopyTo(scratch.AsSpan(length));
-            SHA1.HashData(scratch.AsSpan(0, length + content.Length), raw);
-            return ObjectId.FromBytes(raw);
+            // Header and content as two pieces of one reused hash: no copy, no context per call.
+            var sha1 = _sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+            sha1.AppendData(header[..length]);
+            sha1.AppendData(content);
+            sha1.GetHashAndReset(raw);
         }
 
-        var sha1 = _sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        sha1.AppendData(header[..length]);
-        sha1.AppendData(content);
-        sha1.GetHashAndReset(raw);
         return ObjectId.FromBytes(raw);
     }
 
