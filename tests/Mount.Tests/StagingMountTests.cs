@@ -115,6 +115,46 @@ public sealed class StagingMountTests
         Processes.Execute("git", ["-C", Path.Join(restored, "proj"), "fsck", "--strict"]).Succeeded("git fsck of the restored clone");
     }
 
+    [Fact]
+    public void FullDisk_GivesENOSPC_AndKeepsWhatWasCommittedAndStaged()
+    {
+        Fuse.RequireDevice();
+        string disk = MountRoot.NewDirectory("tmpfs");
+        Processes.Execute("mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", disk]).Succeeded("mount tmpfs");
+        try
+        {
+            string gitDir = Path.Join(disk, "repo");
+            var environment = new Dictionary<string, string> { ["BUP_DIR"] = gitDir };
+            Bupfs.Run(environment, "init");
+            string mnt = MountRoot.NewDirectory("stage");
+            Bupfs.Run(environment, "mount", "--staging", "full", gitDir, mnt);
+            int daemon = DaemonProcess.FindDaemon(mnt) ?? throw new InvalidOperationException("no staging mount daemon");
+            MountRoot.Track(daemon, mnt);
+            try
+            {
+                File.WriteAllText(Path.Join(mnt, "kept.txt"), "kept\n");
+                Bupfs.Run(environment, "commit", "full");
+                File.WriteAllText(Path.Join(mnt, "staged.txt"), "staged\n");
+                var dd = Processes.Execute("dd", ["if=/dev/urandom", $"of={Path.Join(mnt, "big")}", "bs=1M", "count=64"]);
+                Assert.NotEqual(0, dd.ExitCode);
+                Assert.Contains("No space left on device", dd.Stderr);
+                File.Delete(Path.Join(mnt, "big"));
+                Assert.Equal("staged\n", File.ReadAllText(Path.Join(mnt, "staged.txt")));
+                Bupfs.Run(environment, "commit", "full");
+                Assert.Equal("kept\nstaged\n", File.ReadAllText(Path.Join(mnt, "kept.txt")) + File.ReadAllText(Path.Join(mnt, "staged.txt")));
+                Processes.Execute("git", ["--git-dir", gitDir, "fsck", "--strict"]).Succeeded("git fsck after ENOSPC");
+            }
+            finally
+            {
+                MountRoot.Release(mnt, daemon);
+            }
+        }
+        finally
+        {
+            Processes.Execute("umount", ["-l", disk]);
+        }
+    }
+
     // What real bup restores at PATH (a file), as text.
     private static string Restored(BupRepository repo, string path)
     {

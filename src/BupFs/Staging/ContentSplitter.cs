@@ -126,10 +126,16 @@ internal sealed class ContentSplitter : IDisposable
         {
             Done(1); // deleted or committed meanwhile
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
+            // The pack being written may hold half an object (a full disk): drop it with every
+            // result waiting in it; those files stay unsplit and the commit splits them itself.
             _warn($"staging: background split of node {inode} failed ({e.Message}); the commit will split it");
-            Done(1);
+            _objects?.Dispose();
+            _objects = null;
+            _writer = null;
+            Done(1 + _pending.Count);
+            _pending.Clear();
         }
     }
 
@@ -159,6 +165,12 @@ internal sealed class ContentSplitter : IDisposable
             Done(done.Count);
         }
     }
+
+    private static bool IsStorageFailure(Exception e) => e switch
+    {
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageFailure),
+        _ => e is IOException or UnauthorizedAccessException or InvalidDataException,
+    };
 
     private long PendingBytes() => _pending.Sum(p => p.Size);
 

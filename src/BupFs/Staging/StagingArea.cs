@@ -11,6 +11,9 @@ public sealed class StagingArea : IDisposable
     /// <summary>The folder under the repository that holds every staging area.</summary>
     public const string FolderName = "bupfs-staging";
 
+    private const string ReserveName = "reserve";
+    private const int ReserveBytes = 4 << 20;
+
     private readonly FileStream _lock;
 
     private StagingArea(string directory, string branch, FileStream lockFile, StagingDatabase database)
@@ -70,6 +73,42 @@ public sealed class StagingArea : IDisposable
             lockFile.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Keeps a few MiB of the disk in a file of its own, so that when the disk fills up the
+    /// database can still take the transactions that free space (unlink, truncate, reset): the
+    /// first of them to hit ENOSPC drops the reserve and runs again.
+    /// </summary>
+    public void EnsureReserve()
+    {
+        var path = Path.Combine(Directory, ReserveName);
+        try
+        {
+            if (!File.Exists(path))
+            {
+                using var reserve = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+                reserve.Write(new byte[ReserveBytes]); // written, not sparse: the blocks must really be taken
+                reserve.Flush(flushToDisk: true);
+            }
+        }
+        catch (IOException)
+        {
+            File.Delete(path); // no room for it now; tried again after space was freed
+        }
+    }
+
+    /// <summary>Drops the reserve; false when there was none to drop.</summary>
+    public bool ReleaseReserve()
+    {
+        var path = Path.Combine(Directory, ReserveName);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
     }
 
     /// <summary>The spool file of node <paramref name="inode"/>.</summary>

@@ -239,6 +239,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
 
     private void Initialize(ObjectId? startCommit)
     {
+        _area.EnsureReserve();
         lock (_gate)
         {
             if (_tree.Database.GetNode(InodeNumbers.Root) is null)
@@ -433,6 +434,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
         try
         {
             File.Delete(_area.SpoolPath(inode));
+            _area.EnsureReserve(); // space was freed: take the reserve back if it went
         }
         catch (IOException e)
         {
@@ -446,7 +448,14 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     {
         lock (_gate)
         {
-            return Guarded(body);
+            try
+            {
+                return Guarded(body);
+            }
+            catch (FsException e) when (e.Error == FsError.NoSpace && _area.ReleaseReserve())
+            {
+                return Guarded(body); // the transaction rolled back; with the reserve's room it may free space
+            }
         }
     }
 

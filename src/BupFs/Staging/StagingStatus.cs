@@ -36,7 +36,7 @@ public sealed class StagingStatus
                 AddChange(changes, node, path);
             }
 
-            pending += node.State == NodeState.Spooled ? node.Size : 0;
+            pending += node.State == NodeState.Spooled && node.SplitId is null ? node.Size : 0;
             if (node.Kind == NodeKind.Directory && node.BaseId is { } baseTree && node.State == NodeState.Listed)
             {
                 AddDeleted(changes, tree, baseSave, node, baseTree);

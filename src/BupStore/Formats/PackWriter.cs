@@ -21,6 +21,7 @@ public sealed class PackWriter : IDisposable
     private const long WritebackStep = 32 << 20;
     private long _length;
     private long _writebackStart;
+    private Exception? _failure;
 
     /// <summary>Creates a writer for the repository's objects folder; nothing is created until the first object.</summary>
     public PackWriter(string objectsDir)
@@ -36,6 +37,24 @@ public sealed class PackWriter : IDisposable
 
     /// <summary>Appends one non-delta object given as a complete zlib stream of its content.</summary>
     public void Append(ObjectId id, ObjectType type, long size, ReadOnlySpan<byte> zlibData)
+    {
+        if (_failure is not null)
+        {
+            throw new IOException($"an earlier write to this pack failed ({_failure.Message}); the pack will not be published", _failure);
+        }
+
+        try
+        {
+            AppendUnchecked(id, type, size, zlibData);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _failure = e; // a write that failed half way leaves bytes the index does not describe
+            throw;
+        }
+    }
+
+    private void AppendUnchecked(ObjectId id, ObjectType type, long size, ReadOnlySpan<byte> zlibData)
     {
         var pack = _pack ?? Start();
         Span<byte> header = stackalloc byte[16];
@@ -89,7 +108,24 @@ public sealed class PackWriter : IDisposable
             return null;
         }
 
-        var checksum = SealPack(_pack);
+        if (_failure is not null)
+        {
+            Abort();
+            throw new IOException($"a write to the pack failed ({_failure.Message}); it was not published", _failure);
+        }
+
+        ObjectId checksum;
+        try
+        {
+            checksum = SealPack(_pack);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _failure = e;
+            Abort();
+            throw;
+        }
+
         var idxTemp = Path.Combine(_tempDir, "idx");
         using (var idx = new FileStream(idxTemp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
         {
@@ -131,7 +167,15 @@ public sealed class PackWriter : IDisposable
     /// <summary>Discards an unfinished pack.</summary>
     public void Abort()
     {
-        _pack?.Dispose();
+        try
+        {
+            _pack?.Dispose();
+        }
+        catch (IOException)
+        {
+            // flushing the buffer of a pack being thrown away failed (a full disk): nothing to keep
+        }
+
         _pack = null;
         if (_tempDir is not null && Directory.Exists(_tempDir))
         {
