@@ -116,6 +116,82 @@ public sealed class StagingMountTests
     }
 
     [Fact]
+    public void CopyingASavedTreeIn_AddsOnlyTreesAndTheCommit_AndTwoBranchesStageAtOnce()
+    {
+        using BupRepository repo = BupRepository.Create();
+        string source = repo.Path("source");
+        SampleTree.Create(source, SampleTreeOptions.Small with { Acls = false, SparseSize = 0, SmallFiles = 10 });
+        repo.Save("saved", source, date: 1_700_000_000);
+        long before = PackBytes(repo);
+        using (CliMount first = CliMount.Start(repo, "--staging", "copy"))
+        using (CliMount second = CliMount.Start(repo, "--staging", "other"))
+        {
+            Processes.Execute("cp", ["-a", source + "/.", first.Path]).Succeeded("cp -a into staging");
+            File.WriteAllText(second["only-here.txt"], "other branch\n");
+            repo.Bupfs("commit", "copy").Succeeded("commit copy");
+            repo.Bupfs("commit", "other").Succeeded("commit other");
+        }
+
+        long added = PackBytes(repo) - before;
+        Assert.InRange(added, 1, 64 * 1024); // the content (over 3 MB) was already stored: trees, .bupm and two commits only
+        Assert.Equal(repo.Git("rev-parse", "saved:boundary/size-8192"), repo.Git("rev-parse", "copy:boundary/size-8192")); // same chunking, same ids
+        Assert.Equal("other branch\n", Restored(repo, "other/latest/only-here.txt"));
+    }
+
+    [Fact]
+    public void ADamagedStagingDatabase_IsReportedAtMount_WithTheWayOut()
+    {
+        using BupRepository repo = BupRepository.Create();
+        using (CliMount mount = CliMount.Start(repo, "--staging", "hurt"))
+        {
+            File.WriteAllText(mount["f"], "x");
+        }
+
+        string db = Path.Join(repo.GitDir, "bupfs-staging", "hurt", "staging.db");
+        foreach (string side in new[] { db + "-wal", db + "-shm" })
+        {
+            File.Delete(side);
+        }
+
+        File.WriteAllBytes(db, Encoding.ASCII.GetBytes(new string('x', 8192)));
+        var result = repo.Bupfs("mount", "--staging", "hurt", repo.GitDir, MountRoot.NewDirectory("hurt"));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("bupfs reset", result.Stderr);
+        repo.Bupfs("reset", "hurt").Succeeded("bupfs reset");
+        using CliMount again = CliMount.Start(repo, "--staging", "hurt");
+        Assert.Empty(Directory.GetFileSystemEntries(again.Path));
+    }
+
+    [Fact]
+    public void Kill9DuringACommit_LeavesARepositoryThatChecks_AndTheCommitCanBeRedone()
+    {
+        using BupRepository repo = BupRepository.Create();
+        using (CliMount mount = CliMount.Start(repo, "--staging", "midway"))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                File.WriteAllText(mount[$"f{i}"], $"file {i}\n" + new string((char)('a' + (i % 26)), 5000 + i));
+            }
+
+            using var commit = System.Diagnostics.Process.Start(TestSupport.BupfsProgram.StartInfo(["-d", repo.GitDir, "commit", "midway"]))!;
+            Thread.Sleep(30);
+            Processes.Execute("kill", ["-9", mount.DaemonPid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            commit.WaitForExit(30_000);
+        }
+
+        repo.Git("fsck", "--strict");
+        using (CliMount again = CliMount.Start(repo, "--staging", "midway"))
+        {
+            Assert.Equal(200, Directory.GetFiles(again.Path).Length);
+        }
+
+        var redo = repo.Bupfs("commit", "--allow-empty", "midway");
+        redo.Succeeded("commit after the kill");
+        Assert.Equal("file 7\n" + new string('h', 5007), Restored(repo, "midway/latest/f7"));
+        repo.Bupfs("fsck").Succeeded("bupfs fsck");
+    }
+
+    [Fact]
     public void FullDisk_GivesENOSPC_AndKeepsWhatWasCommittedAndStaged()
     {
         Fuse.RequireDevice();
@@ -154,6 +230,9 @@ public sealed class StagingMountTests
             Processes.Execute("umount", ["-l", disk]);
         }
     }
+
+    private static long PackBytes(BupRepository repo) =>
+        Directory.GetFiles(Path.Join(repo.GitDir, "objects", "pack"), "*.pack").Sum(f => new FileInfo(f).Length);
 
     // What real bup restores at PATH (a file), as text.
     private static string Restored(BupRepository repo, string path)

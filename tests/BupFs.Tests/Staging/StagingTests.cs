@@ -232,6 +232,55 @@ public sealed class StagingTests : IDisposable
     }
 
     [Fact]
+    public void AHostileBaseDirectory_IsFrozen_AndACommitKeepsItsTreeAsItWas()
+    {
+        var blob = Tool.Run("git", ["--git-dir", _repo.RepoPath, "hash-object", "-w", "--stdin"], _repo.Environment, stdin: "hi\n").Trim();
+        var hidden = Tool.Run("git", ["--git-dir", _repo.RepoPath, "mktree"], _repo.Environment,
+            stdin: $"160000 commit {blob}\tmodule\n100644 blob {blob}\tfile\n").Trim();
+        var root = Tool.Run("git", ["--git-dir", _repo.RepoPath, "mktree"], _repo.Environment,
+            stdin: $"040000 tree {hidden}\tbad\n100644 blob {blob}\tok\n").Trim();
+        var commit = Tool.Run("git", ["--git-dir", _repo.RepoPath, "commit-tree", root, "-m", "forged"], _repo.Environment).Trim();
+        _repo.Git("update-ref", "refs/heads/hostile", commit);
+
+        using (var session = Open("hostile"))
+        {
+            var fs = session.Fs;
+            var bad = fs.Lookup(fs.RootNode, "bad"u8).Inode;
+            Assert.Equal(["file"], fs.ReadDirectory(bad).Select(e => Encoding.UTF8.GetString(e.Name)));
+            Assert.Equal(FsError.ReadOnly, Error(() => fs.MakeDirectory(bad, "new"u8, 0x1ED, Root)));
+            Assert.Equal(FsError.ReadOnly, Error(() => fs.Rename(fs.RootNode, "ok"u8, bad, "ok"u8, RenameFlags.None)));
+            Assert.Equal(FsError.ReadOnly, Error(() => fs.Unlink(bad, "file"u8)));
+            WriteFile(fs, fs.RootNode, "added", "new"u8.ToArray());
+            session.Commit("around the hostile directory");
+        }
+
+        var entries = _repo.Git("ls-tree", "refs/heads/hostile");
+        Assert.Contains($"040000 tree {hidden}\tbad", entries);
+        Assert.Equal(hidden, _repo.Git("rev-parse", "refs/heads/hostile:bad"));
+    }
+
+    [Fact]
+    public void AFileOpenForWritingAtCommit_GoesInAsLastCommitted_AndStaysStaged()
+    {
+        using var session = Open("open");
+        var fs = session.Fs;
+        var f = WriteFile(fs, fs.RootNode, "f", "first"u8.ToArray());
+        session.Commit("first");
+        var handle = fs.Open(f, OpenFlags.Write | OpenFlags.Truncate);
+        fs.Write(handle, "second"u8, 0);
+        var created = fs.Create(fs.RootNode, "new"u8, 0x1A4, OpenFlags.Write, Root);
+        var result = session.Commit("while open", allowEmpty: true);
+        Assert.Equal(["/f", "/new"], result.LeftOut.Order());
+        Assert.Equal("first"u8.ToArray(), Join("open/latest/f"));
+        Assert.Equal("ls-tree: no new", _repo.Git("ls-tree", "refs/heads/open", "new") is "" ? "ls-tree: no new" : "present");
+        fs.Release(handle);
+        fs.Release(created.Handle);
+        session.Commit("after close");
+        Assert.Equal("second"u8.ToArray(), Join("open/latest/f"));
+        Assert.Empty(Join("open/latest/new"));
+    }
+
+    [Fact]
     public void ClosedFiles_AreSplitInTheBackground_InFewPacks_AndAWriteInvalidatesTheSplit()
     {
         var packsBefore = Directory.GetFiles(Path.Combine(_repo.RepoPath, "objects", "pack"), "*.pack").Length;
