@@ -97,6 +97,33 @@ internal static class StagedAcl
         Store(metadata, kind, access, @default, names);
     }
 
+    /// <summary>
+    /// Before other xattrs are recorded for a node whose ACLs only the text record holds (a save by bup
+    /// without pyxattr): adds their raw values, as bup save would list them, so bup restore, which
+    /// makes the xattrs equal to the recorded ones, does not remove the ACLs again.
+    /// </summary>
+    public static void AddMissingRaw(BupMetadata metadata, NodeKind kind)
+    {
+        if (metadata.Acl is null)
+        {
+            return;
+        }
+
+        var (access, @default) = Current(metadata, kind);
+        var xattrs = metadata.Xattrs.ToList();
+        AddIfMissing(xattrs, ExtendedAttributes.AclAccess, access);
+        AddIfMissing(xattrs, ExtendedAttributes.AclDefault, @default);
+        metadata.Xattrs = xattrs;
+    }
+
+    private static void AddIfMissing(List<ExtendedAttribute> xattrs, byte[] name, List<AclEntry>? entries)
+    {
+        if (entries is not null && !xattrs.Exists(a => a.Name.AsSpan().SequenceEqual(name)))
+        {
+            xattrs.Add(new ExtendedAttribute(name, PosixAclXattr.Encode(entries)));
+        }
+    }
+
     // posix_acl_equiv_mode: owner, owning group (or mask) and other give the permission bits; an ACL
     // without mask or named entries says nothing more than those bits and is not kept (null).
     private static List<AclEntry>? UpdateMode(BupMetadata metadata, List<AclEntry> access)

@@ -44,6 +44,7 @@ public sealed partial class StagingFileSystem
         {
             var target = _tree.Get(node);
             var metadata = StagingTree.Changed(_tree.MetadataOf(target));
+            StagedAcl.AddMissingRaw(metadata, target.Kind);
             var list = metadata.Xattrs.ToList();
             var index = list.FindIndex(a => a.Name.AsSpan().SequenceEqual(key));
             if (index >= 0 && mode == XattrSetMode.CreateOnly)

@@ -144,6 +144,21 @@ public sealed class StagingAclTests : IDisposable
         Assert.Equal(0x1A0u, fs.GetAttributes(file).Mode & 0xFFF);
     }
 
+    [Fact]
+    public void AclsRecordedOnlyAsText_GetTheirRawValuesBesideNewXattrs()
+    {
+        var metadata = new BupMetadata
+        {
+            Mode = 0x41ED,
+            Acl = new PosixAcl("u::rwx,g::r-x,o::r-x"u8.ToArray(), "u::rwx,g::r-x,o::r-x"u8.ToArray(),
+                "u::rwx,u:daemon:rwx,g::r-x,m::rwx,o::r-x"u8.ToArray(), "u::rwx,u:1:rwx,g::r-x,m::rwx,o::r-x"u8.ToArray()),
+        };
+        StagedAcl.AddMissingRaw(metadata, NodeKind.Directory);
+        var raw = Assert.Single(metadata.Xattrs); // the access ACL is only the mode: no value, as llistxattr shows
+        Assert.Equal(ExtendedAttributes.AclDefault, raw.Name);
+        Assert.Equal(PosixAclXattr.FromText("u::rwx,u:1:rwx,g::r-x,m::rwx,o::r-x"u8), raw.Value);
+    }
+
     private string MakeSourceTree()
     {
         var source = _repo.Path("src");
