@@ -1,4 +1,4 @@
-// POSIX ACLs of a staged node (docs/formats/staging.md, "POSIX ACLs"). A node's ACLs live twice in its
+// POSIX ACLs of a staged node (docs/formats/staging.md, "Extended attributes and POSIX ACLs"). A node's ACLs live twice in its
 // record, as bup save records them: as libacl text in the ACL record (tag 11, docs/formats/bupm.md) and,
 // because bup also saves every xattr llistxattr shows, as the raw system.posix_acl_* values in the xattr
 // record (tag 7). Both are rebuilt together from the entries, so they never disagree (bup restore applies

@@ -1,7 +1,7 @@
 // Extended attributes live in the node's bup record (tag 7, in the order they were set), as save
 // records them. POSIX ACLs (system.posix_acl_access / _default) also need bup's text record (tag 11)
 // and change the mode, so StagedAcl handles them; the kernel hands them over as plain xattrs because
-// the FUSE host does not negotiate FUSE_POSIX_ACL (docs/formats/staging.md, "POSIX ACLs").
+// the FUSE host does not negotiate FUSE_POSIX_ACL (docs/formats/staging.md, "Extended attributes and POSIX ACLs").
 using BupFs.Repo;
 using BupStore.Formats;
 
