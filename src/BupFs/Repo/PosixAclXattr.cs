@@ -1,5 +1,7 @@
-// POSIX ACL text (libacl acl_to_any_text, as bup records it: docs/formats/bupm.md, "The POSIX ACL record (tag 11)") -> the
-// binary value Linux exposes as system.posix_acl_access / _default (include/uapi/linux/posix_acl_xattr.h).
+// POSIX ACL text (libacl acl_to_any_text, as bup records it: docs/formats/bupm.md, "The POSIX ACL record (tag 11)") <->
+// the binary value Linux exposes as system.posix_acl_access / _default (include/uapi/linux/posix_acl_xattr.h).
+// Values written through a staging mount are untrusted: Parse checks them as the kernel's
+// posix_acl_from_xattr and posix_acl_valid (fs/posix_acl.c) do.
 using System.Buffers.Binary;
 
 namespace BupFs.Repo;
@@ -12,15 +14,14 @@ namespace BupFs.Repo;
 internal static class PosixAclXattr
 {
     private const uint Version = 2;
-    private const uint UndefinedId = 0xFFFFFFFF;
-    private const ushort UserObj = 0x01, User = 0x02, GroupObj = 0x04, Group = 0x08, Mask = 0x10, Other = 0x20;
+    private const int HeaderSize = 4;
     private const int EntrySize = 8;
     private const int MaxEntries = 4096;
 
     /// <summary>The xattr value for ACL text with numeric ids; null when the text cannot be parsed.</summary>
     public static byte[]? FromText(ReadOnlySpan<byte> text)
     {
-        var entries = new List<(ushort Tag, uint Id, ushort Permissions)>();
+        var entries = new List<AclEntry>();
         foreach (var range in text.Split((byte)','))
         {
             var item = text[range].Trim((byte)' ');
@@ -40,24 +41,26 @@ internal static class PosixAclXattr
         return entries.Count == 0 ? null : Encode(entries);
     }
 
-    private static byte[] Encode(List<(ushort Tag, uint Id, ushort Permissions)> entries)
+    /// <summary>The xattr value of <paramref name="entries"/>, sorted by tag then id as the kernel keeps them.</summary>
+    public static byte[] Encode(IEnumerable<AclEntry> entries)
     {
-        entries.Sort(static (a, b) => a.Tag != b.Tag ? a.Tag.CompareTo(b.Tag) : a.Id.CompareTo(b.Id));
-        var value = new byte[4 + (entries.Count * EntrySize)];
+        var sorted = entries.ToList();
+        sorted.Sort(static (a, b) => a.Tag != b.Tag ? a.Tag.CompareTo(b.Tag) : a.Id.CompareTo(b.Id));
+        var value = new byte[HeaderSize + (sorted.Count * EntrySize)];
         BinaryPrimitives.WriteUInt32LittleEndian(value, Version);
-        for (var i = 0; i < entries.Count; i++)
+        for (var i = 0; i < sorted.Count; i++)
         {
-            var slot = value.AsSpan(4 + (i * EntrySize), EntrySize);
-            BinaryPrimitives.WriteUInt16LittleEndian(slot, entries[i].Tag);
-            BinaryPrimitives.WriteUInt16LittleEndian(slot[2..], entries[i].Permissions);
-            BinaryPrimitives.WriteUInt32LittleEndian(slot[4..], entries[i].Id);
+            var slot = value.AsSpan(HeaderSize + (i * EntrySize), EntrySize);
+            BinaryPrimitives.WriteUInt16LittleEndian(slot, sorted[i].Tag);
+            BinaryPrimitives.WriteUInt16LittleEndian(slot[2..], sorted[i].Permissions);
+            BinaryPrimitives.WriteUInt32LittleEndian(slot[4..], sorted[i].Id);
         }
 
         return value;
     }
 
     // "tag:qualifier:perms"; libacl's long tag words are accepted as well as the abbreviations.
-    private static bool TryParseEntry(ReadOnlySpan<byte> item, out (ushort Tag, uint Id, ushort Permissions) entry)
+    private static bool TryParseEntry(ReadOnlySpan<byte> item, out AclEntry entry)
     {
         entry = default;
         var first = item.IndexOf((byte)':');
@@ -78,18 +81,18 @@ internal static class PosixAclXattr
         var hasId = !qualifier.IsEmpty;
         ushort tag = tagText switch
         {
-            var t when t.SequenceEqual("u"u8) || t.SequenceEqual("user"u8) => hasId ? User : UserObj,
-            var t when t.SequenceEqual("g"u8) || t.SequenceEqual("group"u8) => hasId ? Group : GroupObj,
-            var t when t.SequenceEqual("m"u8) || t.SequenceEqual("mask"u8) => Mask,
-            var t when t.SequenceEqual("o"u8) || t.SequenceEqual("other"u8) => Other,
+            var t when t.SequenceEqual("u"u8) || t.SequenceEqual("user"u8) => hasId ? AclEntry.User : AclEntry.UserObj,
+            var t when t.SequenceEqual("g"u8) || t.SequenceEqual("group"u8) => hasId ? AclEntry.Group : AclEntry.GroupObj,
+            var t when t.SequenceEqual("m"u8) || t.SequenceEqual("mask"u8) => AclEntry.Mask,
+            var t when t.SequenceEqual("o"u8) || t.SequenceEqual("other"u8) => AclEntry.Other,
             _ => 0,
         };
-        if (tag == 0 || (hasId && tag is Mask or Other) || !TryParseId(qualifier, out var id))
+        if (tag == 0 || (hasId && tag is AclEntry.Mask or AclEntry.Other) || !TryParseId(qualifier, out var id))
         {
             return false;
         }
 
-        entry = (tag, hasId ? id : UndefinedId, permissions);
+        entry = new AclEntry(tag, permissions, hasId ? id : AclEntry.UndefinedId);
         return true;
     }
 

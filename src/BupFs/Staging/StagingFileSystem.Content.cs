@@ -192,7 +192,7 @@ public sealed partial class StagingFileSystem
                 metadata.Mtime = metadata.Ctime;
             }
 
-            ApplyOwnership(metadata, change);
+            ApplyOwnership(metadata, target.Kind, change);
             metadata.Atime = Resolve(change.AccessTime, metadata.Atime, metadata.Ctime);
             metadata.Mtime = Resolve(change.ModifyTime, metadata.Mtime, metadata.Ctime);
             target.Metadata = metadata;
@@ -201,11 +201,12 @@ public sealed partial class StagingFileSystem
         }));
     }
 
-    private void ApplyOwnership(BupMetadata metadata, in AttributeChanges change)
+    private void ApplyOwnership(BupMetadata metadata, NodeKind kind, in AttributeChanges change)
     {
         if (change.Permissions is { } permissions)
         {
             metadata.Mode = (metadata.Mode & 0xF000) | (permissions & 0xFFF);
+            StagedAcl.Chmod(metadata, kind, _options.UserNames); // the access ACL follows the mode, as on Linux
         }
 
         if (change.Uid is { } uid && uid != metadata.Uid)

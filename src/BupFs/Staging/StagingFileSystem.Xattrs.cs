@@ -1,7 +1,7 @@
 // Extended attributes live in the node's bup record (tag 7, in the order they were set), as save
-// records them. POSIX ACLs are stored by bup as text in their own record (tag 11); until staging
-// converts the kernel's binary ACL values back to that text, setting them is refused (EOPNOTSUPP),
-// which is what programs expect from a filesystem without ACL support.
+// records them. POSIX ACLs (system.posix_acl_access / _default) also need bup's text record (tag 11)
+// and change the mode, so StagedAcl handles them; the kernel hands them over as plain xattrs because
+// the FUSE host does not negotiate FUSE_POSIX_ACL (docs/formats/staging.md, "Extended attributes and POSIX ACLs").
 using BupFs.Repo;
 using BupStore.Formats;
 
@@ -34,11 +34,17 @@ public sealed partial class StagingFileSystem
     {
         var key = name.ToArray();
         var data = value.ToArray();
-        RefuseAcl(key);
+        if (StagedAcl.IsAclName(key))
+        {
+            ChangeAcl(node, (metadata, kind) => StagedAcl.Set(metadata, kind, key, data, _options.UserNames));
+            return;
+        }
+
         Locked(() => _tree.Database.InTransaction(() =>
         {
             var target = _tree.Get(node);
             var metadata = StagingTree.Changed(_tree.MetadataOf(target));
+            StagedAcl.AddMissingRaw(metadata, target.Kind);
             var list = metadata.Xattrs.ToList();
             var index = list.FindIndex(a => a.Name.AsSpan().SequenceEqual(key));
             if (index >= 0 && mode == XattrSetMode.CreateOnly)
@@ -71,7 +77,12 @@ public sealed partial class StagingFileSystem
     public void RemoveExtendedAttribute(ulong node, ReadOnlySpan<byte> name)
     {
         var key = name.ToArray();
-        RefuseAcl(key);
+        if (StagedAcl.IsAclName(key))
+        {
+            ChangeAcl(node, (metadata, kind) => StagedAcl.Remove(metadata, kind, key, _options.UserNames));
+            return;
+        }
+
         Locked(() => _tree.Database.InTransaction(() =>
         {
             var target = _tree.Get(node);
@@ -88,11 +99,19 @@ public sealed partial class StagingFileSystem
         }));
     }
 
-    private static void RefuseAcl(byte[] name)
+    // The set mode (create / replace) does not apply: Linux turns ACL xattrs into set_acl calls,
+    // which have no such flags. Symlinks have no ACLs on Linux (EOPNOTSUPP), and bup records none.
+    private void ChangeAcl(ulong node, Action<BupMetadata, NodeKind> change) => Locked(() => _tree.Database.InTransaction(() =>
     {
-        if (name.AsSpan().SequenceEqual(ExtendedAttributes.AclAccess) || name.AsSpan().SequenceEqual(ExtendedAttributes.AclDefault))
+        var target = _tree.Get(node);
+        if (target.Kind == NodeKind.Symlink)
         {
-            throw new FsException(FsError.NotSupported, "POSIX ACLs cannot be staged yet");
+            throw new FsException(FsError.NotSupported, "symlinks have no ACLs");
         }
-    }
+
+        var metadata = StagingTree.Changed(_tree.MetadataOf(target));
+        change(metadata, target.Kind);
+        target.Metadata = metadata;
+        _tree.MarkDirty(target);
+    }));
 }
