@@ -235,8 +235,10 @@ public sealed class StagingTests : IDisposable
     public void AHostileBaseDirectory_IsFrozen_AndACommitKeepsItsTreeAsItWas()
     {
         var blob = Tool.Run("git", ["--git-dir", _repo.RepoPath, "hash-object", "-w", "--stdin"], _repo.Environment, stdin: "hi\n").Trim();
+        var empty = Tool.Run("git", ["--git-dir", _repo.RepoPath, "mktree"], _repo.Environment, stdin: "").Trim();
+        var submodule = Tool.Run("git", ["--git-dir", _repo.RepoPath, "commit-tree", empty, "-m", "submodule"], _repo.Environment).Trim();
         var hidden = Tool.Run("git", ["--git-dir", _repo.RepoPath, "mktree"], _repo.Environment,
-            stdin: $"160000 commit {blob}\tmodule\n100644 blob {blob}\tfile\n").Trim();
+            stdin: $"160000 commit {submodule}\tmodule\n100644 blob {blob}\tfile\n").Trim();
         var root = Tool.Run("git", ["--git-dir", _repo.RepoPath, "mktree"], _repo.Environment,
             stdin: $"040000 tree {hidden}\tbad\n100644 blob {blob}\tok\n").Trim();
         var commit = Tool.Run("git", ["--git-dir", _repo.RepoPath, "commit-tree", root, "-m", "forged"], _repo.Environment).Trim();
