@@ -1,0 +1,50 @@
+using BupFs;
+using BupFs.Repo;
+using BupFs.Staging;
+using Conformance.Drivers;
+using Conformance.Model;
+using Conformance.Support;
+using BupStore.Repository;
+
+namespace Conformance.Targets;
+
+/// <summary>
+/// The direct driver's filesystems, in-process: a <see cref="StagingFileSystem"/> on a fresh branch
+/// (opened as tests/BupFs.Tests/Staging/StagingTests.cs does) and a <see cref="RepoFileSystem"/>.
+/// </summary>
+public sealed class DirectTarget : ITarget, IDisposable
+{
+    private readonly BupRepository _bup;
+    private readonly Repository _stagingRepository;
+    private readonly StagingArea _area;
+    private readonly StagingFileSystem _staging;
+    private readonly Repository _viewRepository;
+
+    public DirectTarget()
+    {
+        _bup = BupRepository.Create("direct");
+        SavedTree.Save(_bup);
+        _stagingRepository = Repository.Open(_bup.GitDir);
+        _area = StagingArea.Open(_bup.GitDir, "conformance");
+        _staging = StagingFileSystem.Open(_stagingRepository, _area, null);
+        _viewRepository = Repository.Open(_bup.GitDir);
+        var caller = new FsCaller(Mono.Unix.Native.Syscall.getuid(), Mono.Unix.Native.Syscall.getgid(), 0, Environment.ProcessId);
+        Writable = new DirectDriver(_staging, caller);
+        ReadOnly = new DirectDriver(new RepoFileSystem(_viewRepository, new RepoFileSystemOptions { TimeZone = TimeZoneInfo.Utc }), caller);
+    }
+
+    public Expectations Expect => Expectations.Direct;
+
+    public IFsUnderTest Writable { get; }
+
+    public IFsUnderTest ReadOnly { get; }
+
+    public void Dispose()
+    {
+        _staging.Dispose();
+        _area.Dispose();
+        _stagingRepository.Dispose();
+        _viewRepository.Dispose();
+        _bup.Dispose();
+    }
+}

@@ -1,0 +1,16 @@
+using Conformance.Model;
+
+namespace Conformance.Targets;
+
+/// <summary>One driver's pair of filesystems: a writable staging tree and a read-only repository view holding <see cref="SavedTree"/>.</summary>
+public interface ITarget
+{
+    /// <summary>The expectations of this driver's host.</summary>
+    Expectations Expect { get; }
+
+    /// <summary>The staging tree (a fresh branch, empty at the start of the run).</summary>
+    IFsUnderTest Writable { get; }
+
+    /// <summary>The read-only view of the repository.</summary>
+    IFsUnderTest ReadOnly { get; }
+}
