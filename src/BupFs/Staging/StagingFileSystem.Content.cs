@@ -184,13 +184,16 @@ public sealed partial class StagingFileSystem
                 StoreSize(open); // writes so far set the times first, so an explicit time set now wins (cp -a, tar)
             }
 
-            var target = _tree.Get(node);
-            var metadata = StagingTree.Changed(_tree.MetadataOf(target));
+            // Truncate first: it stores the new size in the node, so the metadata changed below must
+            // be read after it, or writing it back would restore the old size.
             if (change.Size is { } size)
             {
-                Truncate(target, size);
-                metadata.Mtime = metadata.Ctime;
+                Truncate(_tree.Get(node), size);
             }
+
+            var target = _tree.Get(node);
+            var metadata = StagingTree.Changed(_tree.MetadataOf(target));
+            metadata.Mtime = change.Size is null ? metadata.Mtime : metadata.Ctime;
 
             ApplyOwnership(metadata, target.Kind, change);
             metadata.Atime = Resolve(change.AccessTime, metadata.Atime, metadata.Ctime);
@@ -279,8 +282,14 @@ public sealed partial class StagingFileSystem
             }
             else if (truncate)
             {
+                // Not open, so no close will store the size: store it (and the change's times) now.
                 File.WriteAllBytes(_area.SpoolPath(node.Inode), []);
+                var emptied = StagingTree.Changed(_tree.MetadataOf(node));
+                emptied.Mtime = emptied.Ctime;
+                emptied.Size = 0;
+                node.Metadata = emptied;
                 node.Size = 0;
+                _tree.MarkDirty(node);
             }
 
             return;

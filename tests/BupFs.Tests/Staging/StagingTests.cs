@@ -305,6 +305,48 @@ public sealed class StagingTests : IDisposable
         Assert.InRange(packsAfter - packsBefore, 1, 4);
     }
 
+    [Fact]
+    public void TruncateShrinkThenGrow_ReportsAndCommitsTheNewSize()
+    {
+        // Found by the conformance suite (truncate-shrink-grow): setattr wrote back the size it read before truncating.
+        using (var session = Open("sizes"))
+        {
+            var fs = session.Fs;
+            var f = WriteFile(fs, fs.RootNode, "f", "abcdefgh"u8.ToArray());
+            Assert.Equal(3, fs.SetAttributes(f, null, new AttributeChanges { Size = 3 }).Size);
+            Assert.Equal(3, fs.GetAttributes(f).Size);
+            Assert.Equal(6, fs.SetAttributes(f, null, new AttributeChanges { Size = 6 }).Size);
+            Assert.Equal(6, fs.GetAttributes(f).Size);
+            session.Commit("shrunk and grown");
+        }
+
+        Assert.Equal("abc\0\0\0"u8.ToArray(), Join("sizes/latest/f"));
+    }
+
+    [Fact]
+    public void OpenWithTruncate_OfAClosedFile_EmptiesItsSizeToo()
+    {
+        // Found by the conformance suite (open-truncate): the spool was emptied but the stored size kept.
+        using var session = Open("otrunc");
+        var fs = session.Fs;
+        var f = WriteFile(fs, fs.RootNode, "f", "some content"u8.ToArray());
+        var handle = fs.Open(f, OpenFlags.Write | OpenFlags.Truncate);
+        fs.Flush(handle);
+        fs.Release(handle);
+        Assert.Equal(0, fs.GetAttributes(f).Size);
+        Assert.Equal(0, fs.Lookup(fs.RootNode, "f"u8).Size);
+    }
+
+    [Fact]
+    public void LookupOfANameOver255Bytes_IsNameTooLong()
+    {
+        // As lstat(2) on Linux filesystems: ENAMETOOLONG, not ENOENT (conformance case name-too-long).
+        using var session = Open("names");
+        var fs = session.Fs;
+        Assert.Equal(FsError.NameTooLong, Error(() => fs.Lookup(fs.RootNode, new byte[256])));
+        Assert.Equal(FsError.NotFound, Error(() => fs.Lookup(fs.RootNode, Enumerable.Repeat((byte)'n', 255).ToArray())));
+    }
+
     private static ulong WriteFile(IWritableFileSystem fs, ulong parent, string name, byte[] content)
     {
         var created = fs.Create(parent, Encoding.UTF8.GetBytes(name), 0x1A4, OpenFlags.Write, Root);
