@@ -22,6 +22,19 @@ public sealed class LayoutTests(SavedTree tree)
     }
 
     [Fact]
+    public void LookupOfANameOver255Bytes_IsNameTooLong_AnywhereInTheView()
+    {
+        // Found by the conformance suite (read-only-view-reads-save): such names answered ENOENT.
+        var (repository, fs) = tree.Open();
+        using var _ = repository;
+        using var __ = fs;
+        var tooLong = Enumerable.Repeat((byte)'n', 256).ToArray();
+        Assert.Equal(FsError.NameTooLong, Assert.Throws<FsException>(() => fs.Lookup(fs.RootNode, tooLong)).Error);
+        Assert.Equal(FsError.NameTooLong, Assert.Throws<FsException>(() => fs.Lookup(fs.Resolve("/main").Inode, tooLong)).Error);
+        Assert.Equal(FsError.NotFound, Assert.Throws<FsException>(() => fs.Lookup(fs.RootNode, tooLong[..255])).Error);
+    }
+
+    [Fact]
     public void RootAndBranchFoldersCarryTheNewestCommitTimeAndFollowTheRefs()
     {
         var (repository, fs) = tree.Open();

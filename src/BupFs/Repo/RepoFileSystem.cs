@@ -329,7 +329,10 @@ public sealed class RepoFileSystem : IFileSystem, IDisposable
 
     private RepoNode Child(RepoNode parent, ReadOnlySpan<byte> name)
     {
-        var child = parent.Find(name) ?? throw new FsException(FsError.NotFound, $"no entry '{NameText.Display(name)}'");
+        // A name no entry can have is ENAMETOOLONG, as lstat(2) says on Linux filesystems, not ENOENT.
+        var child = parent.Find(name) ?? throw (name.Length > MaxNameLength
+            ? new FsException(FsError.NameTooLong, $"a name of {name.Length} bytes (at most {MaxNameLength})")
+            : new FsException(FsError.NotFound, $"no entry '{NameText.Display(name)}'"));
         return _nodes.Register(child, addLookup: false);
     }
 

@@ -123,7 +123,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
         return Locked(() =>
         {
             var directory = _tree.Directory(parent);
-            var child = _tree.Find(directory, copy) ?? throw new FsException(FsError.NotFound);
+            var child = _tree.Find(directory, copy) ?? throw new FsException(copy.Length > StagingTree.MaxNameBytes ? FsError.NameTooLong : FsError.NotFound);
             var attributes = AttributesOf(child);
             AddLookup(child.Inode);
             return attributes;
@@ -190,7 +190,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
             BlockSize = blockSize,
             TotalBlocks = (ulong)drive.TotalSize / blockSize,
             FreeBlocks = (ulong)drive.AvailableFreeSpace / blockSize,
-            MaxNameLength = 255,
+            MaxNameLength = StagingTree.MaxNameBytes,
         };
     }
 

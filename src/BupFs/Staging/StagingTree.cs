@@ -226,10 +226,13 @@ internal sealed class StagingTree
     public static BupTimespec Now() => BupTimespec.FromUnixNanoseconds(
         (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100);
 
+    /// <summary>The longest name a staged entry may have (NAME_MAX, as on Linux).</summary>
+    public const int MaxNameBytes = 255;
+
     /// <summary>Checks a name a caller wants to create.</summary>
     public static void CheckName(ReadOnlySpan<byte> name)
     {
-        if (name.Length > 255)
+        if (name.Length > MaxNameBytes)
         {
             throw new FsException(FsError.NameTooLong);
         }
