@@ -102,6 +102,7 @@ public static partial class ConformanceCases
     {
         c.WriteFile("f", "abcdefgh");
         c.Fs.Truncate(c["f"], 3);
+        Assert.Equal(3, c.Fs.Stat(c["f"]).Size);
         Assert.Equal("abc", c.ReadFile("f"));
         c.Fs.Truncate(c["f"], 6);
         Assert.Equal(6, c.Fs.Stat(c["f"]).Size);

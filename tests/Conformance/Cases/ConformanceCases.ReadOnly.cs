@@ -25,6 +25,9 @@ public static partial class ConformanceCases
         Assert.Equal(SavedTree.Hello.Length, c.Fs.Stat(c["hello.txt"]).Size);
         using IOpenFile file = c.Fs.Open(c["hello.txt"], OpenMode.Read);
         Assert.Equal("saved"u8.ToArray(), file.Read(7, 5));
+        Fails(FsError.NotFound, () => c.Fs.Stat(c["missing"]));
+        Fails(FsError.NotDirectory, () => c.Fs.Stat(c["hello.txt/x"]));
+        Fails(FsError.NameTooLong, () => c.Fs.Stat(c[new string('n', c.Expect.NameMax + 1)]));
     }
 
     private static void ReadOnlyViewRefusesWrites(CaseContext c)

@@ -90,8 +90,8 @@ internal sealed class MountDriver(string root) : IFsUnderTest
 
     public byte[] GetXattr(string path, string name)
     {
-        Check(Syscall.lgetxattr(Full(path), name, out byte[] value), "lgetxattr");
-        return value;
+        Check(Syscall.lgetxattr(Full(path), name, out byte[]? value), "lgetxattr");
+        return value ?? []; // Mono.Posix gives null for an empty value
     }
 
     public IReadOnlyList<string> ListXattrs(string path)
