@@ -4,5 +4,8 @@ namespace Conformance;
 public sealed partial record Expectations
 {
     /// <summary>Real system calls on a `bupfs mount` FUSE mount.</summary>
-    public static Expectations LinuxMount => new("linux-mount", new Dictionary<string, string>());
+    public static Expectations LinuxMount => new("linux-mount", new Dictionary<string, string>())
+    {
+        UserXattrOnSymlink = BupFs.FsError.NotPermitted,
+    };
 }

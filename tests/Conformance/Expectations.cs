@@ -21,6 +21,13 @@ public sealed partial record Expectations(string Driver, IReadOnlyDictionary<str
     /// <summary>rename(2) over a non-empty directory: POSIX allows ENOTEMPTY or EEXIST.</summary>
     public IReadOnlyList<FsError> RenameOverNonEmptyDirectory { get; init; } = [FsError.NotEmpty, FsError.Exists];
 
+    /// <summary>
+    /// A user.* extended attribute set on a symlink: null when it is kept; else the error. Linux's VFS
+    /// refuses it with EPERM before any filesystem is asked (xattr(7), "Extended user attributes");
+    /// the contract leaves such checks to hosts, so in-process it is kept.
+    /// </summary>
+    public FsError? UserXattrOnSymlink { get; init; }
+
     /// <summary>The direct driver: the contract itself, as IWritableFileSystem documents it.</summary>
     public static Expectations Direct => new("direct", new Dictionary<string, string>());
 }

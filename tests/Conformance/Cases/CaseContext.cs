@@ -12,6 +12,9 @@ public sealed record CaseContext(IFsUnderTest Fs, string Dir, Expectations Expec
     /// <summary>A path inside the case's directory.</summary>
     public string this[string relative] => Dir + "/" + relative;
 
+    /// <summary>A path in the saved tree's base/ folder, which the staging tree starts with (Targets/SavedTree.cs).</summary>
+    public static string Base(string relative) => Targets.SavedTree.BaseFolder + "/" + relative;
+
     /// <summary>Asserts that <paramref name="action"/> fails with <paramref name="expected"/>.</summary>
     public static void Fails(FsError expected, Action action) =>
         Assert.Equal(expected, Assert.Throws<FsException>(action).Error);

@@ -4,12 +4,13 @@ using BupFs.Staging;
 using Conformance.Drivers;
 using Conformance.Model;
 using Conformance.Support;
+using BupStore.Objects;
 using BupStore.Repository;
 
 namespace Conformance.Targets;
 
 /// <summary>
-/// The direct driver's filesystems, in-process: a <see cref="StagingFileSystem"/> on a fresh branch
+/// The direct driver's filesystems, in-process: a <see cref="StagingFileSystem"/> on top of the save
 /// (opened as tests/BupFs.Tests/Staging/StagingTests.cs does) and a <see cref="RepoFileSystem"/>.
 /// </summary>
 public sealed class DirectTarget : ITarget, IDisposable
@@ -25,8 +26,9 @@ public sealed class DirectTarget : ITarget, IDisposable
         _bup = BupRepository.Create("direct");
         SavedTree.Save(_bup);
         _stagingRepository = Repository.Open(_bup.GitDir);
-        _area = StagingArea.Open(_bup.GitDir, "conformance");
-        _staging = StagingFileSystem.Open(_stagingRepository, _area, null);
+        _area = StagingArea.Open(_bup.GitDir, SavedTree.Branch);
+        ObjectId head = _stagingRepository.Refs.TryRead("refs/heads/" + SavedTree.Branch, out ObjectId id) ? id : throw new InvalidOperationException("the save is missing");
+        _staging = StagingFileSystem.Open(_stagingRepository, _area, head);
         _viewRepository = Repository.Open(_bup.GitDir);
         var caller = new FsCaller(Mono.Unix.Native.Syscall.getuid(), Mono.Unix.Native.Syscall.getgid(), 0, Environment.ProcessId);
         Writable = new DirectDriver(_staging, caller);

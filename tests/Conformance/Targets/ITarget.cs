@@ -8,7 +8,7 @@ public interface ITarget
     /// <summary>The expectations of this driver's host.</summary>
     Expectations Expect { get; }
 
-    /// <summary>The staging tree (a fresh branch, empty at the start of the run).</summary>
+    /// <summary>The staging tree, started from the save's branch (so it holds <see cref="SavedTree"/> at first).</summary>
     IFsUnderTest Writable { get; }
 
     /// <summary>The read-only view of the repository.</summary>

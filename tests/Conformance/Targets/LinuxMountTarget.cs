@@ -5,7 +5,7 @@ using Conformance.Support;
 namespace Conformance.Targets;
 
 /// <summary>
-/// The Linux mount driver's filesystems: `bupfs mount --staging conformance REPO MNT` and a
+/// The Linux mount driver's filesystems: `bupfs mount --staging saved REPO MNT` (staging on top of the save) and a
 /// read-only `bupfs mount REPO MNT2`, each on its own mount point under the run's folder. The
 /// mounts start on first use, so a machine without /dev/fuse skips the cases instead of failing
 /// the fixture.
@@ -34,7 +34,7 @@ public sealed class LinuxMountTarget : ITarget, IDisposable
     {
         var repository = BupRepository.Create("linux-mount");
         SavedTree.Save(repository);
-        CliMount staging = CliMount.Start(repository, "staging", "--staging", "conformance");
+        CliMount staging = CliMount.Start(repository, "staging", "--staging", SavedTree.Branch);
         try
         {
             return (repository, staging, CliMount.Start(repository, "view"));
