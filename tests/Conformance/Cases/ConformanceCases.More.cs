@@ -16,6 +16,9 @@ public static partial class ConformanceCases
         new("two-opens-share-content", false, TwoOpensShareContent),
         new("readdir-many-entries", false, ReaddirManyEntries),
         new("xattr-user-on-symlink", false, XattrUserOnSymlink),
+        new("rename-over-open-file-still-readable", false, RenameOverOpenFile),
+        new("truncate-while-open", false, TruncateWhileOpen),
+        new("dir-mtime-follows-entries", false, DirMtimeFollowsEntries),
     ];
 
     private static void RenameHardlinkOntoItself(CaseContext c)
@@ -105,5 +108,38 @@ public static partial class ConformanceCases
 
         c.Fs.SetXattr(c["l"], "user.x", [1], XattrSetMode.CreateOrReplace);
         Assert.Equal([1], c.Fs.GetXattr(c["l"], "user.x"));
+    }
+
+    private static void RenameOverOpenFile(CaseContext c)
+    {
+        c.WriteFile("old", "old content");
+        c.WriteFile("new", "new");
+        using IOpenFile file = c.Fs.Open(c["old"], OpenMode.Read);
+        c.Fs.Rename(c["new"], c["old"]);
+        Assert.Equal("old content"u8.ToArray(), file.Read(0, 100)); // the replaced file lives on while open
+        Assert.Equal("new", c.ReadFile("old"));
+    }
+
+    private static void TruncateWhileOpen(CaseContext c)
+    {
+        c.WriteFile("f", "0123456789");
+        using IOpenFile file = c.Fs.Open(c["f"], OpenMode.ReadWrite);
+        c.Fs.Truncate(c["f"], 4);
+        Assert.Equal("0123"u8.ToArray(), file.Read(0, 100));
+        file.Write(6, "x"u8.ToArray());
+        Assert.Equal("0123\0\0x"u8.ToArray(), file.Read(0, 100));
+        Assert.Equal(7, c.Fs.Stat(c["f"]).Size);
+    }
+
+    private static void DirMtimeFollowsEntries(CaseContext c)
+    {
+        var old = new FsTime(1_000_000_000, 0);
+        c.Fs.MakeDirectory(c["d"]);
+        c.Fs.SetTimes(c["d"], old, old);
+        c.WriteFile("d/f", "x");
+        Assert.True(c.Fs.Stat(c["d"]).ModifyTime.Seconds > old.Seconds, "creating an entry left the directory's mtime");
+        c.Fs.SetTimes(c["d"], old, old);
+        c.Fs.Unlink(c["d/f"]);
+        Assert.True(c.Fs.Stat(c["d"]).ModifyTime.Seconds > old.Seconds, "removing an entry left the directory's mtime");
     }
 }
