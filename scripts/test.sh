@@ -5,6 +5,7 @@
 #   BupFs.Tests         the virtual filesystem without mounting (builds repos with real bup)
 #   Compat.Tests        interop with real bup 0.33 and git
 #   BupFs.Linux.Tests   real FUSE mounts (skip with a reason when /dev/fuse is absent)
+#   Conformance         named filesystem cases, in-process and through `bupfs mount` (mount half skips without /dev/fuse)
 #   Mount.Tests         `bupfs mount` of real bup saves, end to end (skip when /dev/fuse is absent)
 # Exits non-zero when any test fails; the last line says "N passed, N failed".
 set -uo pipefail
@@ -14,7 +15,7 @@ scripts/build.sh || exit 1
 # The tests run the published program (native, as users get it), not the bupfs.dll beside them.
 export BUPFS_EXE="$PWD/out/bupfs/bupfs"
 passed=0; failed=0; skipped=0; rc=0
-for proj in tests/BupStore.Tests tests/BupBackup.Tests tests/BupFs.Tests tests/Compat.Tests tests/BupFs.Linux.Tests tests/Mount.Tests; do
+for proj in tests/BupStore.Tests tests/BupBackup.Tests tests/BupFs.Tests tests/Compat.Tests tests/BupFs.Linux.Tests tests/Conformance tests/Mount.Tests; do
   [ -d "$proj" ] || continue
   echo "== $proj"
   # --no-build: scripts/build.sh already built everything in Release.
