@@ -10,7 +10,7 @@ public static partial class ConformanceCases
     /// <summary>Every case, in the order results list them.</summary>
     public static IReadOnlyList<ConformanceCase> All { get; } =
     [
-        .. FileCases, .. NamespaceCases, .. MetadataCases, .. MoreCases, .. BaseCases, .. ReadOnlyCases,
+        .. FileCases, .. NamespaceCases, .. MetadataCases, .. MoreCases, .. LimitCases, .. BaseCases, .. ReadOnlyCases,
     ];
 
     /// <summary>The case names, for theories.</summary>
