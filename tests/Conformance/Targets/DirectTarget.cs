@@ -20,6 +20,7 @@ public sealed class DirectTarget : ITarget, IDisposable
     private readonly StagingArea _area;
     private readonly StagingFileSystem _staging;
     private readonly Repository _viewRepository;
+    private readonly RepoFileSystem _view;
 
     public DirectTarget()
     {
@@ -32,7 +33,8 @@ public sealed class DirectTarget : ITarget, IDisposable
         _viewRepository = Repository.Open(_bup.GitDir);
         var caller = new FsCaller(Mono.Unix.Native.Syscall.getuid(), Mono.Unix.Native.Syscall.getgid(), 0, Environment.ProcessId);
         Writable = new DirectDriver(_staging, caller);
-        ReadOnly = new DirectDriver(new RepoFileSystem(_viewRepository, new RepoFileSystemOptions { TimeZone = TimeZoneInfo.Utc }), caller);
+        _view = new RepoFileSystem(_viewRepository, new RepoFileSystemOptions { TimeZone = TimeZoneInfo.Utc });
+        ReadOnly = new DirectDriver(_view, caller);
     }
 
     public Expectations Expect => Expectations.Direct;
@@ -46,6 +48,7 @@ public sealed class DirectTarget : ITarget, IDisposable
         _staging.Dispose();
         _area.Dispose();
         _stagingRepository.Dispose();
+        _view.Dispose();
         _viewRepository.Dispose();
         _bup.Dispose();
     }
