@@ -48,7 +48,9 @@ public sealed partial class StagingFileSystem
         bool changes = (flags & (OpenFlags.Write | OpenFlags.Truncate)) != 0;
         if (!changes && file.State != NodeState.Spooled && file.BaseId is { } id)
         {
-            return (IFileHandle)new StagedFileHandle(node, flags, null, _base.OpenContent(file.BaseMode, id));
+            var reader = new StagedFileHandle(node, flags, null, _base.OpenContent(file.BaseMode, id));
+            RegisterBaseReader(reader);
+            return (IFileHandle)reader;
         }
 
         if (changes)
@@ -67,7 +69,7 @@ public sealed partial class StagingFileSystem
         var staged = AsStaged(handle);
         try
         {
-            if (staged.BaseContent is { } content)
+            if (staged.File is null && staged.BaseContent is { } content)
             {
                 return content.Read(offset, buffer);
             }
@@ -128,13 +130,14 @@ public sealed partial class StagingFileSystem
     public void Release(IFileHandle handle)
     {
         var staged = AsStaged(handle);
-        if (staged.File is not { } file)
-        {
-            return;
-        }
-
         Locked(() =>
         {
+            if (staged.File is not { } file)
+            {
+                UnregisterBaseReader(staged);
+                return;
+            }
+
             StoreSize(file);
             file.Writers -= staged.Writable ? 1 : 0;
             if (staged.Writable && file.Writers == 0)
@@ -295,6 +298,7 @@ public sealed partial class StagingFileSystem
 
         node.State = NodeState.Spooled;
         node.Size = size;
+        UpgradeBaseReaders(node);
         var metadata = StagingTree.Changed(_tree.MetadataOf(node));
         metadata.Mtime = truncate ? metadata.Ctime : metadata.Mtime;
         node.Metadata = metadata;
@@ -315,6 +319,39 @@ public sealed partial class StagingFileSystem
         }
 
         return offset;
+    }
+
+    private void RegisterBaseReader(StagedFileHandle reader)
+    {
+        if (!_baseReaders.TryGetValue(reader.Node, out var readers))
+        {
+            _baseReaders[reader.Node] = readers = [];
+        }
+
+        readers.Add(reader);
+    }
+
+    private void UnregisterBaseReader(StagedFileHandle reader)
+    {
+        if (_baseReaders.TryGetValue(reader.Node, out var readers) && readers.Remove(reader) && readers.Count == 0)
+        {
+            _baseReaders.Remove(reader.Node);
+        }
+    }
+
+    // A file copied up while handles read its base content: they read the spool file from now on
+    // (each holds it open like any other handle), so no descriptor misses a write.
+    private void UpgradeBaseReaders(StagedNode node)
+    {
+        if (!_baseReaders.Remove(node.Inode, out var readers))
+        {
+            return;
+        }
+
+        foreach (var reader in readers)
+        {
+            reader.File = OpenSpool(node, truncate: false);
+        }
     }
 
     private OpenFile OpenSpool(StagedNode node, bool truncate)

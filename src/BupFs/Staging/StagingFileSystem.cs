@@ -26,6 +26,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     private readonly Dictionary<ulong, ulong> _lookups = [];
     private readonly Dictionary<ulong, OpenFile> _open = [];
     private readonly Dictionary<ulong, long> _generations = [];
+    private readonly Dictionary<ulong, List<StagedFileHandle>> _baseReaders = [];
     private readonly ContentSplitter _splitter;
     private long _lastGeneration;
     private bool _disposed;
