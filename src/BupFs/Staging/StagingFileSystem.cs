@@ -389,6 +389,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
             node.SplitMode = result.Mode;
             node.SplitId = result.Id;
             _tree.Put(node);
+            _generations.Remove(result.Inode); // the next change starts a new generation; memory stays bounded by what is in flight
         }
     }));
 
