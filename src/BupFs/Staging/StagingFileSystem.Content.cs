@@ -45,17 +45,19 @@ public sealed partial class StagingFileSystem
             throw new FsException(FsError.InvalidArgument);
         }
 
-        bool changes = (flags & (OpenFlags.Write | OpenFlags.Truncate)) != 0;
-        if (!changes && file.State != NodeState.Spooled && file.BaseId is { } id)
+        bool truncate = (flags & OpenFlags.Truncate) != 0;
+        if (!truncate && file.State != NodeState.Spooled && file.BaseId is { } id)
         {
+            // Base content, also for a writer: the copy-up waits for its first write, so a program
+            // that opens read-write and only reads (sqlite, editors) changes nothing.
             var reader = new StagedFileHandle(node, flags, null, _base.OpenContent(file.BaseMode, id));
             RegisterBaseReader(reader);
             return (IFileHandle)reader;
         }
 
-        if (changes)
+        if ((flags & (OpenFlags.Write | OpenFlags.Truncate)) != 0)
         {
-            EnsureSpooled(file, (flags & OpenFlags.Truncate) != 0);
+            EnsureSpooled(file, truncate);
         }
 
         var open = OpenSpool(file, truncate: false);
@@ -88,10 +90,17 @@ public sealed partial class StagingFileSystem
     public int Write(IFileHandle handle, ReadOnlySpan<byte> data, long offset)
     {
         var staged = AsStaged(handle);
-        if (!staged.Writable || staged.File is not { } file)
+        if (!staged.Writable)
         {
             throw new FsException(FsError.BadHandle, "the handle was not opened for writing");
         }
+
+        if (staged.File is null)
+        {
+            Locked(() => EnsureSpooled(_tree.Get(staged.Node), truncate: false)); // the first write copies the file up
+        }
+
+        var file = staged.File ?? throw new FsException(FsError.Io, $"staged node {staged.Node} has no spool file after its copy-up");
 
         try
         {
@@ -350,7 +359,9 @@ public sealed partial class StagingFileSystem
 
         foreach (var reader in readers)
         {
-            reader.File = OpenSpool(node, truncate: false);
+            var file = OpenSpool(node, truncate: false);
+            file.Writers += reader.Writable ? 1 : 0;
+            reader.File = file;
         }
     }
 

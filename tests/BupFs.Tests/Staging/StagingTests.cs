@@ -299,6 +299,11 @@ public sealed class StagingTests : IDisposable
         fs.Release(reader);
         session.Commit("edited");
         Assert.Equal("NEW content"u8.ToArray(), Join("readers/latest/f"));
+
+        var untouched = fs.Open(f, OpenFlags.Read | OpenFlags.Write); // opened read-write, only read
+        Assert.Equal(11, fs.Read(untouched, buffer, 0));
+        fs.Release(untouched);
+        Assert.Empty(fs.Status().Changes);
     }
 
     [Fact]
