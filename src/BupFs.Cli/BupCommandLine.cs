@@ -5,7 +5,7 @@ namespace BupFs.Cli;
 
 /// <summary>
 /// Builds the command table and runs it. Every failure becomes one line on stderr and a non-zero
-/// exit; --debug adds the stack trace.
+/// exit (97 for a usage error, as bup); --debug adds the stack trace.
 /// </summary>
 public static class BupCommandLine
 {
@@ -19,13 +19,13 @@ public static class BupCommandLine
         if (result.Errors.Count > 0)
         {
             Console.Error.WriteLine($"{name}: {OptionChecks.Plain(result.Errors[0])} (see '{name} --help')");
-            return 2;
+            return OptionChecks.ExitStatus(result.Errors[0]);
         }
 
         if (BupOptionSyntax.UnknownOption(result) is { } unknown)
         {
             Console.Error.WriteLine($"{name}: option {unknown} not recognized (see '{name} --help')");
-            return 2;
+            return CliException.UsageExit;
         }
 
         return Execute(result);

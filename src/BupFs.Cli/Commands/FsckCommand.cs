@@ -3,22 +3,39 @@ using BupStore.Repository;
 
 namespace BupFs.Cli.Commands;
 
-/// <summary>bupfs fsck: git fsck --strict --full's checks plus bup's structure (see RepositoryChecker); non-zero exit naming what is damaged and where.</summary>
+/// <summary>
+/// bupfs fsck: git fsck --strict --full's checks plus bup's structure (see RepositoryChecker); non-zero
+/// exit naming what is damaged and where. Given pack files by name, it checks only those, as bup fsck
+/// does (see FsckRepair.RunNamed); --par2-ok only says whether par2 can be run.
+/// </summary>
 public static class FsckCommand
 {
     private static readonly Option<bool> Quick = new("--quick") { Description = "only check pack and idx checksums and refs, not every object and save" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "name each pack as it is checked" };
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "print only problems" };
+    private static readonly Argument<string[]> Files = new("filenames") { Description = "check only these packs (pack, idx or par2 paths), as bup fsck does", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("fsck", "check the repository for damage (packs, objects, refs, saves, midx and bloom); repair with par2 or by salvaging") { Quick, Verbose, Quiet };
+        var command = new Command("fsck", "check the repository for damage (packs, objects, refs, saves, midx and bloom); repair with par2 or by salvaging") { Quick, Verbose, Quiet, Files };
         FsckRepair.AddOptions(command);
         command.SetAction(r =>
         {
+            if (FsckRepair.Par2OkStatus(r) is { } par2Ok)
+            {
+                return par2Ok;
+            }
+
+            var files = r.GetValue(Files) ?? [];
+            var stems = FsckPackNames.Stems(files);
             using var repo = GlobalOptions.OpenRepo(r);
             repo.Objects.Warning = message => Console.Error.WriteLine($"bupfs fsck: warning: {message}");
+            if (stems.Count > 0)
+            {
+                return FsckRepair.RunNamed(r, repo, stems, r.GetValue(Quick), r.GetValue(Verbose));
+            }
+
             if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose)) is { } recoveryExit)
             {
                 return recoveryExit;

@@ -14,30 +14,39 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
     /// <summary>Packs processed at once (bup's -j).</summary>
     public int Jobs => jobs;
 
+    /// <summary>
+    /// The packs to process (paths without extension), as bup fsck's named files; null for every
+    /// pack of the repository, which a salvage follows when repairing.
+    /// </summary>
+    public IReadOnlyList<string>? Stems { get; init; }
+
     /// <summary>Stems of the packs par2 repaired in place.</summary>
     public List<string> Repaired { get; } = [];
 
     /// <summary>Runs every pack of the repository; returns the exit status.</summary>
     public int Run()
     {
-        var stems = Directory.EnumerateFiles(repo.PackDir, "*.pack").Order(StringComparer.Ordinal).Select(p => p[..^5]).ToList();
+        var stems = Stems ?? Directory.EnumerateFiles(repo.PackDir, "*.pack").Order(StringComparer.Ordinal).Select(p => p[..^5]).ToList();
         var codes = new int[stems.Count];
         Parallel.For(0, stems.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i => codes[i] = RunPack(stems[i]));
 
         // As bup, check again that every recovery set is whole (a rename may have failed).
-        var recheck = stems.Any(s => Par2.RecoveryFileStatus(s, Log) == false) ? 1 : 0;
+        var recheck = stems.Any(s => Par2.RecoveryFileStatus(s, Log) == false) ? IncompleteRecoverySet : 0;
         return codes.FirstOrDefault(c => c != 0, recheck);
     }
+
+    // bup's EXIT_FAILURE (bup/helpers.py) for a pack whose par2 files are empty or half there.
+    private const int IncompleteRecoverySet = 2;
 
     private int RunPack(string stem)
     {
         var status = Par2.RecoveryFileStatus(stem, Log);
         if (status == false)
         {
-            return 1;
+            return IncompleteRecoverySet;
         }
 
-        if (repair && !generate && status is null)
+        if (repair && !generate && status is null && Stems is null)
         {
             return 0; // the salvage after this loop checks it
         }

@@ -19,6 +19,8 @@ public static class FsckRepair
     };
 
     private static readonly Option<int?> Jobs = new("--jobs", "-j") { Description = "packs checked at once (default: one per core)" };
+    private static readonly Option<bool> Par2Ok = new("--par2-ok") { Description = "only exit 0 if par2 is usable, 1 if not (as bup fsck --par2-ok)" };
+    private static readonly Option<bool> DisablePar2 = new("--disable-par2") { Description = "ignore par2 even if it is available" };
 
     /// <summary>Adds the options to the fsck command.</summary>
     public static void AddOptions(Command command)
@@ -26,7 +28,43 @@ public static class FsckRepair
         command.Options.Add(Generate);
         command.Options.Add(Repair);
         command.Options.Add(Jobs);
+        command.Options.Add(Par2Ok);
+        command.Options.Add(DisablePar2);
     }
+
+    /// <summary>
+    /// bup's --par2-ok: the exit status alone says whether par2 runs (0) or not (1, after the
+    /// warning bup prints); null when the option is not given. Checked before the repository is
+    /// opened and before --disable-par2, as bup does.
+    /// </summary>
+    public static int? Par2OkStatus(ParseResult r) => r.GetValue(Par2Ok) ? FindPar2(warn: true, disabled: false) is null ? 1 : 0 : null;
+
+    /// <summary>
+    /// bup's loop over the packs given by name (pack, idx, par2 or stem paths; see FsckPackNames):
+    /// verify each, by par2 where it has recovery files, and with -g/-r generate or repair; no
+    /// repository-wide check or salvage follows.
+    /// </summary>
+    public static int RunNamed(ParseResult r, Repository repo, IReadOnlyList<string> stems, bool quick, bool verbose)
+    {
+        var generate = r.GetValue(Generate);
+        var repair = r.GetValue(Repair);
+        var par2 = FindPar2(warn: generate || repair, r.GetValue(DisablePar2));
+        return new FsckPar2(repo, par2, generate, repair, quick, verbose, JobCount(r)) { Stems = stems }.Run();
+    }
+
+    // bup warns and goes on without recovery when par2 is missing, rather than failing (bup/cmd/fsck.py par2_setup).
+    private static Par2? FindPar2(bool warn, bool disabled)
+    {
+        var par2 = Par2.Find(out _);
+        if (par2 is null && warn)
+        {
+            Console.Error.WriteLine("bupfs fsck: warning: par2 not found; disabling recovery features.");
+        }
+
+        return disabled ? null : par2;
+    }
+
+    private static int JobCount(ParseResult r) => Math.Max(1, r.GetValue(Jobs) ?? Environment.ProcessorCount);
 
     /// <summary>
     /// Runs -g/-r when given and returns the exit status; otherwise verifies packs that have par2
@@ -36,13 +74,8 @@ public static class FsckRepair
     {
         var generate = r.GetValue(Generate);
         var repair = r.GetValue(Repair);
-        var jobs = Math.Max(1, r.GetValue(Jobs) ?? Environment.ProcessorCount);
-        var par2 = Par2.Find(out var missing);
-        if (par2 is null && (generate || repair) && !(repair && !generate && !AnyPar2(repo)))
-        {
-            Console.Error.WriteLine($"bupfs fsck: {missing}");
-            return 1;
-        }
+        var jobs = JobCount(r);
+        var par2 = FindPar2(warn: generate || repair, r.GetValue(DisablePar2));
 
         if (!generate && !repair)
         {

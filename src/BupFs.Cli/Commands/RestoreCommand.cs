@@ -45,7 +45,7 @@ public static class RestoreCommand
     {
         if (r.GetValue(Tar) && r.GetValue(OutDir) is not null)
         {
-            throw new CliException("--tar writes to stdout; it cannot be combined with -C", 2);
+            throw new CliException("--tar writes to stdout; it cannot be combined with -C", CliException.UsageExit);
         }
 
         var raw = ByteArguments.Current;
@@ -109,7 +109,7 @@ public static class RestoreCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException(e.Message, 2);
+            throw new CliException(e.Message, CliException.UsageExit);
         }
     }
 
@@ -121,7 +121,7 @@ public static class RestoreCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"couldn't read {file}: {e.Message}", 2);
+            throw new CliException($"couldn't read {file}: {e.Message}", CliException.UsageExit);
         }
     }
 
@@ -137,7 +137,7 @@ public static class RestoreCommand
         }
         catch (FormatException e)
         {
-            throw new CliException(e.Message, 2);
+            throw new CliException(e.Message, CliException.UsageExit);
         }
 
         return map;

@@ -26,7 +26,7 @@ public static class SaveCommand
     private static readonly Option<bool> Strip = new("--strip") { Description = "strip the given paths from the saved names" };
     private static readonly Option<string?> StripPath = new("--strip-path") { Description = "strip PREFIX from the saved names" };
     private static readonly Option<string[]> Graft = new("--graft") { Description = "save OLD as NEW: OLD=NEW (repeatable)" };
-    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9);
+    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9).BadValueFails();
     private static readonly Option<string?> IndexFileOption = new("--indexfile", "-f") { Description = "the index file to read (default: the repository's bupfs-index)", HelpName = "FILE" };
     private static readonly Argument<string[]> Paths = new("paths") { Description = "files and directories to save", Arity = ArgumentArity.OneOrMore };
 
@@ -88,22 +88,22 @@ public static class SaveCommand
     {
         if (!r.GetValue(TreeOpt) && !r.GetValue(CommitOpt) && name is null)
         {
-            throw new CliException("use one or more of -t, -c, -n", 2);
+            throw new CliException("use one or more of -t, -c, -n", CliException.UsageExit);
         }
 
         if (r.GetValue(Strip) && r.GetValue(StripPath) is not null)
         {
-            throw new CliException("--strip is incompatible with --strip-path", 2);
+            throw new CliException("--strip is incompatible with --strip-path", CliException.UsageExit);
         }
 
         if ((r.GetValue(Graft) ?? []).Length > 0 && (r.GetValue(Strip) || r.GetValue(StripPath) is not null))
         {
-            throw new CliException(r.GetValue(Strip) ? "--strip is incompatible with --graft" : "--strip-path is incompatible with --graft", 2);
+            throw new CliException(r.GetValue(Strip) ? "--strip is incompatible with --graft" : "--strip-path is incompatible with --graft", CliException.UsageExit);
         }
 
         if (name is not null && !RefNames.IsValidBranchName(name))
         {
-            throw new CliException($"'{name}' is not a valid branch name", 2);
+            throw new CliException($"'{name}' is not a valid branch name", CliException.UsageExit);
         }
     }
 
@@ -137,7 +137,7 @@ public static class SaveCommand
         }
         catch (FormatException e)
         {
-            throw new CliException(e.Message, 2);
+            throw new CliException(e.Message, CliException.UsageExit);
         }
     }
 
@@ -149,7 +149,7 @@ public static class SaveCommand
         var digits = scale == 1 ? t : t[..^1];
         return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0
             ? (long)(value * scale)
-            : throw new CliException($"invalid size: {text}", 2);
+            : throw new CliException($"invalid size: {text}"); // bup: a ValueError from parse_num, exit 1
     }
 
     private static ObjectId WriteCommit(ParseResult r, ObjectWriter writer, ObjectId tree, ObjectId parent)
