@@ -28,7 +28,12 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
     {
         var stems = Stems ?? Directory.EnumerateFiles(repo.PackDir, "*.pack").Order(StringComparer.Ordinal).Select(p => p[..^5]).ToList();
         var codes = new int[stems.Count];
-        Parallel.For(0, stems.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i => codes[i] = RunPack(stems[i]));
+        _lines = new string?[stems.Count];
+        Parallel.For(0, stems.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
+        {
+            codes[i] = RunPack(stems[i], out var line);
+            Print(i, line);
+        });
 
         // As bup, check again that every recovery set is whole (a rename may have failed).
         var recheck = stems.Any(s => Par2.RecoveryFileStatus(s, Log) == false) ? IncompleteRecoverySet : 0;
@@ -38,8 +43,29 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
     // bup's EXIT_FAILURE (bup/helpers.py) for a pack whose par2 files are empty or half there.
     private const int IncompleteRecoverySet = 2;
 
-    private int RunPack(string stem)
+    // The --verbose line of each pack, once it is done; empty when it has none.
+    private string?[] _lines = [];
+    private int _nextLine;
+
+    // Lines come out in the packs' order, as from bup's sequential loop, however the jobs finish.
+    private void Print(int index, string line)
     {
+        lock (_lines)
+        {
+            _lines[index] = line;
+            for (; _nextLine < _lines.Length && _lines[_nextLine] is { } next; _nextLine++)
+            {
+                if (next.Length > 0)
+                {
+                    Console.Out.WriteLine(next);
+                }
+            }
+        }
+    }
+
+    private int RunPack(string stem, out string line)
+    {
+        line = string.Empty;
         var status = Par2.RecoveryFileStatus(stem, Log);
         if (status == false)
         {
@@ -54,14 +80,7 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
         var (code, result) = par2 is not null && status == true && (repair || !generate) ? ViaPar2(stem)
             : !generate || (par2 is not null && status is null) ? CheckThenGenerate(stem)
             : (0, status == true ? "exists" : "skipped");
-        if (verbose)
-        {
-            lock (this)
-            {
-                Console.Out.WriteLine($"{Path.GetFileName(stem)} {result}");
-            }
-        }
-
+        line = verbose ? $"{Path.GetFileName(stem)} {result}" : string.Empty;
         return code;
     }
 
