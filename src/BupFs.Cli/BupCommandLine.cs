@@ -13,9 +13,14 @@ public static class BupCommandLine
     public static int Run(string[] args)
     {
         var root = Build();
-        var result = root.Parse(BupOptionSyntax.ExpandDigits(args));
+        var result = Parse(root, args, out var refused);
         var command = result.CommandResult.Command;
         var name = command == root ? "bupfs" : $"bupfs {command.Name}";
+        if (refused is not null)
+        {
+            Console.Error.WriteLine($"{name}: {refused} (see '{name} --help')");
+            return CliException.UsageExit;
+        }
         if (result.Errors.Count > 0)
         {
             Console.Error.WriteLine($"{name}: {OptionChecks.Plain(result.Errors[0])} (see '{name} --help')");
@@ -29,6 +34,23 @@ public static class BupCommandLine
         }
 
         return Execute(result);
+    }
+
+    // Parses once to find the command, then again with its long options spelled out as bup's
+    // getopt reads them (BupLongOptions); refused is getopt's complaint about one of them.
+    private static ParseResult Parse(RootCommand root, string[] args, out string? refused)
+    {
+        refused = null;
+        var expanded = BupOptionSyntax.ExpandDigits(args);
+        var result = root.Parse(expanded);
+        var command = result.CommandResult.Command;
+        if (command == root || BupOptionSyntax.CommandIndex(expanded, command.Name) is not (var at and >= 0))
+        {
+            return result;
+        }
+
+        var spelled = BupLongOptions.Rewrite(expanded, at, command, out refused);
+        return spelled is null ? result : root.Parse(spelled);
     }
 
     private static int Execute(ParseResult result)

@@ -4,7 +4,8 @@ namespace Compat.Tests.Backup;
 /// Usage errors, command by command, run with real bup 0.33 and with bupfs in the same repository:
 /// the same exit status (97 from bup's option parser for an unknown option, a missing option
 /// argument or a command's own refusal; 1 where bup only fails converting a number) and, from
-/// bupfs, one plain line on stderr.
+/// bupfs, one plain line on stderr. Long options are read as getopt reads them: unique prefixes,
+/// "--no-" forms of flags, no value for a flag.
 /// </summary>
 public sealed class UsageErrorCompatTests : IDisposable
 {
@@ -39,6 +40,29 @@ public sealed class UsageErrorCompatTests : IDisposable
     [
         "split -n x --fanout zero src/data", "split -n x --compress x src/data", "save -n t --compress 12 src", "split -n x --max-pack-objects x src/data",
     ];
+
+    public static TheoryData<string> LongOptionsAsGetoptReadsThem() =>
+    [
+        "ls --hum", "ls --no-human-readable", "ls --comm", "fsck --quick --no-quick", "split --nam z src/data", "split --nam=y src/data",
+    ];
+
+    [Theory]
+    [MemberData(nameof(LongOptionsAsGetoptReadsThem))]
+    public void Unique_prefixes_and_no_forms_of_long_options_work_as_in_bup(string args)
+    {
+        var argv = args.Split(' ');
+        var bup = _ws.Bup(argv);
+        var ours = _ws.Bupfs(argv);
+        Assert.Equal((0, bup.Stdout), (bup.Exit, bup.Stdout));
+        Assert.True(ours.Exit == 0, $"bupfs {args}: exit {ours.Exit}: {ours.Stderr}");
+        Assert.Equal(bup.Stdout, ours.Stdout);
+    }
+
+    [Theory]
+    [InlineData("ls --file-type=x")]
+    [InlineData("fsck --quick=yes")]
+    [InlineData("ls --no-bogus")]
+    public void Flags_given_a_value_and_unknown_no_forms_exit_97_as_in_bup(string args) => SameStatus(args, 97);
 
     [Theory]
     [MemberData(nameof(UnknownOptions))]
