@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BupStore.Formats;
 using BupStore.Repository;
 
 namespace BupFs.Cli.Commands;
@@ -20,31 +21,52 @@ public static class FsckCommand
     {
         var command = new Command("fsck", "check the repository for damage (packs, objects, refs, saves, midx and bloom); repair with par2 or by salvaging") { Quick, Verbose, Quiet, Files };
         FsckRepair.AddOptions(command);
-        command.SetAction(r =>
-        {
-            if (FsckRepair.Par2OkStatus(r) is { } par2Ok)
-            {
-                return par2Ok;
-            }
-
-            var files = r.GetValue(Files) ?? [];
-            var stems = FsckPackNames.Stems(files);
-            using var repo = GlobalOptions.OpenRepo(r);
-            repo.Objects.Warning = message => Console.Error.WriteLine($"bupfs fsck: warning: {message}");
-            if (stems.Count > 0)
-            {
-                return FsckRepair.RunNamed(r, repo, stems, r.GetValue(Quick), r.GetValue(Verbose));
-            }
-
-            if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose)) is { } recoveryExit)
-            {
-                return recoveryExit;
-            }
-
-            var report = FsckRun.Check(repo, r.GetValue(Quick), r.GetValue(Verbose), r.GetValue(Quiet));
-            FsckRun.Quarantine(repo, report);
-            return report.Clean ? 0 : 1;
-        });
+        command.SetAction(Run);
         return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        if (FsckRepair.Par2OkStatus(r) is { } par2Ok)
+        {
+            return par2Ok;
+        }
+
+        var stems = FsckPackNames.Stems(r.GetValue(Files) ?? []);
+        var repairedFirst = 0;
+        Repository repo;
+        try
+        {
+            repo = GlobalOptions.OpenRepo(r);
+        }
+        // The filter repairs by par2 (fsck -r only); opening is tried again only if something was repaired.
+        catch (CorruptObjectException) when ((repairedFirst = FsckRepair.RepairBeforeOpen(r, GlobalOptions.RepoPath(r))) > 0)
+        {
+            repo = GlobalOptions.OpenRepo(r);
+        }
+
+        using (repo)
+        {
+            var code = Check(r, repo, stems);
+            return code == 0 && repairedFirst > 0 ? FsckRepair.RepairedExit : code;
+        }
+    }
+
+    private static int Check(ParseResult r, Repository repo, List<string> stems)
+    {
+        repo.Objects.Warning = message => Console.Error.WriteLine($"bupfs fsck: warning: {message}");
+        if (stems.Count > 0)
+        {
+            return FsckRepair.RunNamed(r, repo, stems, r.GetValue(Quick), r.GetValue(Verbose));
+        }
+
+        if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose)) is { } recoveryExit)
+        {
+            return recoveryExit;
+        }
+
+        var report = FsckRun.Check(repo, r.GetValue(Quick), r.GetValue(Verbose), r.GetValue(Quiet));
+        FsckRun.Quarantine(repo, report);
+        return report.Clean ? 0 : 1;
     }
 }

@@ -113,7 +113,7 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
             SetAsideOriginals(stem);
         }
 
-        return (100, "repaired");
+        return (FsckRepair.RepairedExit, "repaired");
     }
 
     // par2 repair keeps the damaged file as pack-X.pack.1 (idx.1): move it with the damaged packs, out of objects/pack.

@@ -32,6 +32,36 @@ public static class FsckRepair
         command.Options.Add(DisablePar2);
     }
 
+    /// <summary>bup's exit status once par2 has repaired a pack.</summary>
+    public const int RepairedExit = 100;
+
+    /// <summary>
+    /// For fsck -r when the repository cannot be opened because an idx is damaged: bup's fsck works
+    /// on pack files without opening the repository, so its par2 repair reaches that idx; this
+    /// repairs, by par2, every pack whose recovery files are whole and whose par2 verify fails, so
+    /// the repository can be opened for the rest. Returns how many were repaired.
+    /// </summary>
+    public static int RepairBeforeOpen(ParseResult r, string repoPath)
+    {
+        var packDir = Path.Combine(repoPath, "objects", "pack");
+        if (!r.GetValue(Repair) || !Directory.Exists(packDir) || FindPar2(warn: false, r.GetValue(DisablePar2)) is not { } par2)
+        {
+            return 0;
+        }
+
+        var repaired = 0;
+        foreach (var stem in Directory.EnumerateFiles(packDir, "*.pack").Order(StringComparer.Ordinal).Select(p => p[..^5]))
+        {
+            if (Par2.RecoveryFileStatus(stem, _ => { }) == true && par2.Verify(stem) != 0 && par2.Repair(stem) == 0)
+            {
+                Console.Error.WriteLine($"{Path.GetFileName(stem)} par2 repair: succeeded (0)");
+                repaired++;
+            }
+        }
+
+        return repaired;
+    }
+
     /// <summary>
     /// bup's --par2-ok: the exit status alone says whether par2 runs (0) or not (1, after the
     /// warning bup prints); null when the option is not given. Checked before the repository is
@@ -124,6 +154,6 @@ public static class FsckRepair
         }
 
         // bup: a par2 repair exits 100; a salvage that kept everything counts as a repair too.
-        return report.LostIds.Count > 0 ? 1 : !report.Clean || par2Run.Repaired.Count > 0 ? 100 : par2Code;
+        return report.LostIds.Count > 0 ? 1 : !report.Clean || par2Run.Repaired.Count > 0 ? RepairedExit : par2Code;
     }
 }

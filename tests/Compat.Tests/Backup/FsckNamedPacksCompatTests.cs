@@ -4,7 +4,8 @@ namespace Compat.Tests.Backup;
 
 /// <summary>
 /// bup fsck [options] [filenames]: packs named by pack, idx, par2 or stem path are checked alone;
-/// -g, -r, --disable-par2 and --par2-ok on them. Real bup 0.33 works on one copy of a repository
+/// -g, -r, --disable-par2 and --par2-ok on them, and -r of a repository whose idx is damaged.
+/// Real bup 0.33 works on one copy of a repository
 /// and bupfs on another; both must print the same "pack-X RESULT" lines (-v) and exit alike.
 /// </summary>
 public sealed class FsckNamedPacksCompatTests : IDisposable
@@ -96,6 +97,28 @@ public sealed class FsckNamedPacksCompatTests : IDisposable
         Assert.Equal(100, Same("-v -r {0}.pack {1}.pack"));
         Assert.Equal(original, File.ReadAllBytes(Path.Combine(PackDir(_ws.Repo), _packs[0] + ".pack")));
         Assert.Equal(0, Same("-v {0}.pack"));
+    }
+
+    [Fact]
+    public void Repair_by_par2_of_a_damaged_idx_exits_100_as_in_bup()
+    {
+        RequirePar2();
+        Assert.Equal(0, Same("-g {0}.pack {1}.pack"));
+        var idx = Path.Combine(PackDir(_ws.Repo), _packs[0] + ".idx");
+        var original = File.ReadAllBytes(idx);
+        foreach (var repo in new[] { _ws.Repo, _bupRepo })
+        {
+            var path = Path.Combine(PackDir(repo), _packs[0] + ".idx");
+            _ws.Run("chmod", ["u+w", path]);
+            PackDamage.Flip(path, 8 + (4 * 131), 2); // fanout entry 131: no longer monotonic
+        }
+
+        var bup = _ws.Run("bup", ["fsck", "-r"], env: new Dictionary<string, string> { ["BUP_DIR"] = _bupRepo });
+        var ours = _ws.Bupfs("fsck", "-r");
+        Assert.Equal((100, 100), (bup.Exit, ours.Exit));
+        Assert.Equal(original, File.ReadAllBytes(idx));
+        Assert.Equal(0, _ws.Bupfs("fsck", "-r").Exit);
+        Assert.Equal(0, _ws.Bupfs("fsck").Exit);
     }
 
     [Fact]
