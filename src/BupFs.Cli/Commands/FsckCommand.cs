@@ -60,13 +60,13 @@ public static class FsckCommand
             return FsckRepair.RunNamed(r, repo, stems, r.GetValue(Quick), r.GetValue(Verbose));
         }
 
-        if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose)) is { } recoveryExit)
+        if (FsckRepair.Run(r, repo, r.GetValue(Quick), r.GetValue(Verbose), out var verified) is { } recoveryExit)
         {
             return recoveryExit;
         }
 
         var report = FsckRun.Check(repo, r.GetValue(Quick), r.GetValue(Verbose), r.GetValue(Quiet));
         FsckRun.Quarantine(repo, report);
-        return report.Clean ? 0 : 1;
+        return verified != 0 ? verified : report.Clean ? 0 : 1; // bup: the first failure's status
     }
 }

@@ -36,12 +36,19 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
         });
 
         // As bup, check again that every recovery set is whole (a rename may have failed).
-        var recheck = stems.Any(s => Par2.RecoveryFileStatus(s, Log) == false) ? IncompleteRecoverySet : 0;
+        var recheck = CheckRecoverySets(stems);
         return codes.FirstOrDefault(c => c != 0, recheck);
     }
 
     // bup's EXIT_FAILURE (bup/helpers.py) for a pack whose par2 files are empty or half there.
     private const int IncompleteRecoverySet = 2;
+
+    /// <summary>
+    /// bup's check of every pack's recovery files, made even when par2 cannot run: 2 (each problem
+    /// logged) when a set is empty or incomplete, else 0.
+    /// </summary>
+    public static int CheckRecoverySets(IEnumerable<string> stems) =>
+        stems.Count(s => Par2.RecoveryFileStatus(s, Log) == false) > 0 ? IncompleteRecoverySet : 0;
 
     // The --verbose line of each pack, once it is done; empty when it has none.
     private string?[] _lines = [];

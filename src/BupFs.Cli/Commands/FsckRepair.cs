@@ -98,10 +98,12 @@ public static class FsckRepair
 
     /// <summary>
     /// Runs -g/-r when given and returns the exit status; otherwise verifies packs that have par2
-    /// files (reporting failures) and returns null, for fsck to go on with its checks.
+    /// files (reporting failures, whose status is <paramref name="verified"/>) and returns null,
+    /// for fsck to go on with its checks.
     /// </summary>
-    public static int? Run(ParseResult r, Repository repo, bool quick, bool verbose)
+    public static int? Run(ParseResult r, Repository repo, bool quick, bool verbose, out int verified)
     {
+        verified = 0;
         var generate = r.GetValue(Generate);
         var repair = r.GetValue(Repair);
         var jobs = JobCount(r);
@@ -109,11 +111,10 @@ public static class FsckRepair
 
         if (!generate && !repair)
         {
-            if (par2 is not null && AnyPar2(repo))
-            {
-                new FsckPar2(repo, par2, generate: false, repair: false, quick, verbose, jobs).Run();
-            }
-
+            // bup's status: par2 verify's failure, or an incomplete recovery set, though the packs check out.
+            verified = par2 is not null && AnyPar2(repo)
+                ? new FsckPar2(repo, par2, generate: false, repair: false, quick, verbose, jobs).Run()
+                : FsckPar2.CheckRecoverySets(Directory.EnumerateFiles(repo.PackDir, "*.pack").Order(StringComparer.Ordinal).Select(p => p[..^5]));
             return null;
         }
 
@@ -153,7 +154,14 @@ public static class FsckRepair
             FsckRun.Check(repo, quick: false, verbose: false, quiet: true);
         }
 
+        // Objects an earlier repair lost stay missing until a save writes them again: still not repaired.
+        var earlier = repo.Objects.Quarantine.LostIds.Count() - report.LostIds.Count;
+        if (earlier > 0)
+        {
+            Console.Error.WriteLine($"bupfs fsck: {earlier} object(s) lost by an earlier repair are still missing");
+        }
+
         // bup: a par2 repair exits 100; a salvage that kept everything counts as a repair too.
-        return report.LostIds.Count > 0 ? 1 : !report.Clean || par2Run.Repaired.Count > 0 ? RepairedExit : par2Code;
+        return report.LostIds.Count > 0 || earlier > 0 ? 1 : !report.Clean || par2Run.Repaired.Count > 0 ? RepairedExit : par2Code;
     }
 }

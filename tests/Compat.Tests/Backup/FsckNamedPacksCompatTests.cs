@@ -121,6 +121,45 @@ public sealed class FsckNamedPacksCompatTests : IDisposable
         Assert.Equal(0, _ws.Bupfs("fsck").Exit);
     }
 
+    [Theory]
+    [InlineData("-v")]
+    [InlineData("-v -r")]
+    [InlineData("-v -g")]
+    [InlineData("--quick")]
+    public void An_empty_par2_file_fails_every_fsck_with_2_as_in_bup(string args)
+    {
+        RequirePar2();
+        Assert.Equal(0, Same("-g {0}.pack {1}.pack"));
+        foreach (var repo in new[] { _ws.Repo, _bupRepo })
+        {
+            File.WriteAllBytes(Path.Combine(PackDir(repo), _packs[0] + ".par2"), []);
+        }
+
+        var bup = _ws.Run("bup", ["fsck", .. args.Split(' ')], env: new Dictionary<string, string> { ["BUP_DIR"] = _bupRepo });
+        var ours = _ws.Bupfs(["fsck", .. args.Split(' ')]);
+        Assert.Equal((2, 2), (bup.Exit, ours.Exit));
+        Assert.Contains("error: empty par2 file - ", ours.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0L, new FileInfo(Path.Combine(PackDir(_ws.Repo), _packs[0] + ".par2")).Length);
+    }
+
+    [Fact]
+    public void Repair_of_an_unreadable_pack_without_par2_fails_every_time_as_in_bup()
+    {
+        foreach (var repo in new[] { _ws.Repo, _bupRepo })
+        {
+            PackDamage.Flip(Path.Combine(PackDir(repo), _packs[0] + ".pack"), 0, 4); // no "PACK" magic
+        }
+
+        for (var run = 0; run < 2; run++)
+        {
+            var bup = _ws.Run("bup", ["fsck", "-r"], env: new Dictionary<string, string> { ["BUP_DIR"] = _bupRepo });
+            var ours = _ws.Bupfs("fsck", "-r");
+            Assert.Equal((1, 1), (bup.Exit, ours.Exit));
+        }
+
+        Assert.Equal(1, _ws.Bupfs("fsck").Exit);
+    }
+
     [Fact]
     public void Par2_ok_says_only_whether_par2_runs()
     {
