@@ -37,6 +37,7 @@ public static class RestoreCommand
         {
             OutDir, NumericIds, ExcludeRx, ExcludeRxFrom, Sparse, NoSparse, MapUser, MapGroup, MapUid, MapGid, Tar, Quiet, Verbose, Paths,
         };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(Run);
         return command;
     }

@@ -37,6 +37,7 @@ public static class SaveCommand
         {
             Name, Message, TreeOpt, CommitOpt, Date, Quiet, Verbose, Smaller, Strip, StripPath, Graft, Compress, IndexFileOption, Paths,
         };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(Run);
         return command;
     }
@@ -48,9 +49,9 @@ public static class SaveCommand
         using var repo = GlobalOptions.OpenRepoForWriting(r);
         var refName = name is null ? null : "refs/heads/" + name;
         var parent = refName is not null && repo.Refs.TryRead(refName, out var old) ? old : ObjectId.Zero;
-        using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress) });
+        using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress), MaxPackSize = GlobalOptions.LocalPackSizeLimit(r) });
         using var output = new SaveOutput(Verbosity(r), r.GetValue(Quiet));
-        var indexPath = r.GetValue(IndexFileOption) is { } given ? Path.GetFullPath(given) : IndexFile.PathIn(repo.GitDir);
+        var indexPath = r.GetValue(IndexFileOption) is { } given ? Path.GetFullPath(given) : LocalIndexPath(r, repo);
         using var engine = new SaveEngine(writer, indexPath, BuildOptions(r, repo.GitDir, output));
         var timing = new PhaseTimer();
         SaveResult result;
@@ -127,6 +128,18 @@ public static class SaveCommand
             OnEntry = output.Entry,
             OnWarning = output.Warn,
         };
+    }
+
+    // With -r the index is the local repository's (-d, $BUP_DIR), as bup save -r reads it.
+    private static string LocalIndexPath(ParseResult r, Repository repo)
+    {
+        if (r.GetValue(GlobalOptions.Remote) is null)
+        {
+            return IndexFile.PathIn(repo.GitDir);
+        }
+
+        using var local = Repository.Open(GlobalOptions.CheckRepo(GlobalOptions.LocalRepoPath(r)));
+        return IndexFile.PathIn(local.GitDir);
     }
 
     private static GraftPoint ParseGraft(byte[] text, byte[] cwd)

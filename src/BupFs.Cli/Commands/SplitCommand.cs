@@ -45,6 +45,7 @@ public static class SplitCommand
         {
             Blobs, Tree, CommitOpt, Name, Noop, Copy, Date, Quiet, Verbose, GitIds, KeepBoundaries, Fanout, MaxPackSize, MaxPackObjects, Compress, Bench, Files,
         };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(Run);
         return command;
     }
@@ -66,7 +67,7 @@ public static class SplitCommand
         using var writer = repo.CreateWriter(new WriterOptions
         {
             CompressionLevel = r.GetValue(Compress),
-            MaxPackSize = r.GetValue(MaxPackSize),
+            MaxPackSize = r.GetValue(MaxPackSize) ?? GlobalOptions.LocalPackSizeLimit(r),
             MaxPackObjects = r.GetValue(MaxPackObjects),
         });
         var (tree, size) = SplitInputs(r, repo, writer, stdout);
