@@ -37,7 +37,7 @@ public static class FsckCommand
         Repository repo;
         try
         {
-            repo = GlobalOptions.OpenRepo(r);
+            repo = stems.Count > 0 && RepositoryOfPack(r, stems[0]) is { } holding ? holding : GlobalOptions.OpenRepo(r);
         }
         // The filter repairs by par2 (fsck -r only); opening is tried again only if something was repaired.
         catch (CorruptObjectException) when ((repairedFirst = FsckRepair.RepairBeforeOpen(r, GlobalOptions.RepoPath(r))) > 0)
@@ -49,6 +49,24 @@ public static class FsckCommand
         {
             var code = Check(r, repo, stems);
             return code == 0 && repairedFirst > 0 ? FsckRepair.RepairedExit : code;
+        }
+    }
+
+    /// <summary>
+    /// bup checks named packs without a repository; bupfs reads them through one. When -d/$BUP_DIR
+    /// names none, the repository the first pack sits in (REPO/objects/pack/) serves; else null.
+    /// </summary>
+    private static Repository? RepositoryOfPack(ParseResult r, string stem)
+    {
+        try
+        {
+            GlobalOptions.CheckRepo(GlobalOptions.RepoPath(r));
+            return null;
+        }
+        catch (CliException)
+        {
+            var holder = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(stem))!, "..", ".."));
+            return Directory.Exists(Path.Combine(holder, "objects", "pack")) ? Repository.Open(holder) : null;
         }
     }
 

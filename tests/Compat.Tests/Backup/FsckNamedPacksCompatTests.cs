@@ -44,6 +44,16 @@ public sealed class FsckNamedPacksCompatTests : IDisposable
     public void Named_packs_are_checked_as_in_bup(string args) => Same(args);
 
     [Fact]
+    public void Named_packs_need_no_bup_dir_as_in_bup()
+    {
+        var nowhere = new Dictionary<string, string> { ["BUP_DIR"] = Path.Combine(_ws.Root, "nowhere") };
+        var bup = _ws.Run("bup", Args("-v {0}.pack {1}.idx", _bupRepo), env: nowhere);
+        var ours = _ws.Run(TestSupport.BupfsProgram.FileName, TestSupport.BupfsProgram.Arguments(Args("-v {0}.pack {1}.idx", _ws.Repo)), env: nowhere);
+        Assert.Equal((0, WithoutEmptyLines(bup.Stdout)), (ours.Exit, ours.Stdout));
+        Assert.Equal($"{_packs[0]} ok\n{_packs[1]} ok\n", ours.Stdout);
+    }
+
+    [Fact]
     public void Only_the_named_pack_is_checked()
     {
         foreach (var repo in new[] { _ws.Repo, _bupRepo })
