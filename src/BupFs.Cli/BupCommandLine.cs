@@ -16,11 +16,18 @@ public static class BupCommandLine
         var result = Parse(root, args, out var refused);
         var command = result.CommandResult.Command;
         var name = command == root ? "bupfs" : $"bupfs {command.Name}";
+        var bad = refused is not null || result.Errors.Count > 0 || BupOptionSyntax.UnknownOption(result) is not null;
+        if (bad && command.Name == "ls" && MissingRepository(result) is { } missing)
+        {
+            return missing;
+        }
+
         if (refused is not null)
         {
             Console.Error.WriteLine($"{name}: {refused} (see '{name} --help')");
             return CliException.UsageExit;
         }
+
         if (result.Errors.Count > 0)
         {
             Console.Error.WriteLine($"{name}: {OptionChecks.Plain(result.Errors[0])} (see '{name} --help')");
@@ -34,6 +41,21 @@ public static class BupCommandLine
         }
 
         return Execute(result);
+    }
+
+    // bup ls checks the (local) repository before it reads its options (bup/cmd/ls.py), so a missing
+    // one is 15 even beside a bad option; returns that exit status, or null when the repository is there.
+    private static int? MissingRepository(ParseResult result)
+    {
+        try
+        {
+            GlobalOptions.CheckRepo(GlobalOptions.LocalRepoPath(result));
+            return null;
+        }
+        catch (CliException e)
+        {
+            return Report(e, debug: false);
+        }
     }
 
     // Parses once to find the command, then again with its long options spelled out as bup's

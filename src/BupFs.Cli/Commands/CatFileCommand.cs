@@ -27,7 +27,7 @@ public static class CatFileCommand
     private static readonly Option<bool> Exists = new("-e") { Description = "exit 0 if the object exists, 1 if not, printing nothing" };
     private static readonly Option<bool> Meta = new("--meta") { Description = "print a view path's metadata record, encoded as bup encodes it" };
     private static readonly Option<bool> BupmFile = new("--bupm") { Description = "print a view directory's .bupm as stored" };
-    private static readonly Argument<string[]> Args = new("object") { Description = "[TYPE] ID|REF|REF:path, or /BRANCH/SAVE/path", Arity = new ArgumentArity(1, 2) };
+    private static readonly Argument<string[]> Args = new("object") { Description = "[TYPE] ID|REF|REF:path, or /BRANCH/SAVE/path", Arity = new ArgumentArity(0, 2) };
     private const int CopyBufferSize = 1 << 20;
 
     /// <summary>Builds the command.</summary>
@@ -41,7 +41,13 @@ public static class CatFileCommand
     private static int Run(ParseResult r)
     {
         using var repo = GlobalOptions.OpenRepo(r);
-        var args = r.GetValue(Args)!;
+        var args = r.GetValue(Args) ?? [];
+        if (args.Length == 0)
+        {
+            // bup checks the repository first: a missing one is 15 even without a target.
+            throw new CliException("must specify a target", CliException.UsageExit);
+        }
+
         if (r.GetValue(Meta) || r.GetValue(BupmFile))
         {
             return CatRecord(r, repo, args);

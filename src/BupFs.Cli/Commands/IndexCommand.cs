@@ -51,12 +51,12 @@ public static class IndexCommand
 
     private static int Run(ParseResult r)
     {
-        var gitDir = GitDir(r);
-        var indexPath = r.GetValue(IndexFileOption) ?? IndexFile.PathIn(gitDir);
         var paths = (r.GetValue(Paths) ?? []).Select(ByteArguments.Current.Get).ToList();
         var printing = r.GetValue(Print) || r.GetValue(Modified) || r.GetValue(Status);
         var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear) || r.GetValue(Check));
-        CheckUsage(r, updating);
+        CheckUsage(r, updating); // before the repository, as bup checks options first (97 before 15)
+        var gitDir = GitDir(r);
+        var indexPath = r.GetValue(IndexFileOption) ?? IndexFile.PathIn(gitDir);
         var warnings = 0L;
         if (r.GetValue(Check))
         {

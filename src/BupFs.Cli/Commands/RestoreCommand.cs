@@ -28,7 +28,7 @@ public static class RestoreCommand
     private static readonly Option<bool> Tar = new("--tar") { Description = "write a pax tar archive to stdout instead of files" };
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "no progress output" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "list directories; twice: every entry", Arity = ArgumentArity.Zero, AllowMultipleArgumentsPerToken = true };
-    private static readonly Argument<string[]> Paths = new("paths") { Description = "paths such as /NAME/latest/home/me (end with '/' to restore only the contents)", Arity = ArgumentArity.OneOrMore };
+    private static readonly Argument<string[]> Paths = new("paths") { Description = "paths such as /NAME/latest/home/me (end with '/' to restore only the contents)", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -52,6 +52,12 @@ public static class RestoreCommand
         var raw = ByteArguments.Current;
         var (exclusions, owners) = (Exclusions(r, raw), Owners(r, raw));
         using var repo = GlobalOptions.OpenRepo(r);
+        if (r.GetValue(Paths) is not { Length: > 0 })
+        {
+            // bup checks the repository first: a missing one is 15 even without paths.
+            throw new CliException("must specify at least one filename to restore", CliException.UsageExit);
+        }
+
         // Flushed on success only: after a broken pipe, a flush in Dispose would hide the real error.
         var stdout = new BufferedStream(StandardOutput(), 1 << 20);
         using var stderr = Console.OpenStandardError();

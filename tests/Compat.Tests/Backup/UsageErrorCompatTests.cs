@@ -80,6 +80,23 @@ public sealed class UsageErrorCompatTests : IDisposable
     [MemberData(nameof(BadNumbers))]
     public void Numbers_bup_cannot_convert_exit_1_as_in_bup(string args) => SameStatus(args, 1);
 
+    [Theory]
+    [InlineData("cat-file")]
+    [InlineData("restore")]
+    [InlineData("index --fake-valid --fake-invalid -u src")]
+    [InlineData("save src")]
+    [InlineData("split src/data")]
+    [InlineData("bloom -k 7")]
+    [InlineData("ls --bogus")]
+    public void Without_a_repository_options_or_the_repository_fail_first_as_in_bup(string args)
+    {
+        string[] argv = ["-d", Path.Combine(_ws.Root, "nowhere"), .. args.Split(' ')];
+        var bup = _ws.Bup(argv);
+        var ours = _ws.Bupfs(argv);
+        Assert.True(bup.Exit == ours.Exit, $"bupfs {args}: exit {ours.Exit}, bup {bup.Exit}: {ours.Stderr}");
+        Assert.Single(ours.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public void Messages_use_getopt_wording()
     {
