@@ -97,6 +97,40 @@ public sealed class StagingToolsTests
         repo.Git("fsck", "--strict");
     }
 
+    [Fact]
+    public void TruncateUpAndDownThroughAHandle_SizeIsStoredAtClose_AndSurvivesRemountAndCommit()
+    {
+        using BupRepository repo = BupRepository.Create();
+        byte[] content = new byte[705_649];
+        new Random(3).NextBytes(content);
+        using (CliMount mount = CliMount.Start(repo, "--staging", "trunc"))
+        {
+            File.WriteAllBytes(mount["f"], content);
+            SetLength(mount["f"], 932_007);
+            SetLength(mount["f"], 601_897);
+            Thread.Sleep(TimeSpan.FromSeconds(2.5)); // past the kernel's attribute timeout: stat asks the mount
+            Assert.Equal(601_897, new FileInfo(mount["f"]).Length);
+        }
+
+        // A fresh mount shows what the daemon stored, not the kernel's cached size.
+        using (CliMount again = CliMount.Start(repo, "--staging", "trunc"))
+        {
+            Assert.Equal(content[..601_897], File.ReadAllBytes(again["f"]));
+        }
+
+        repo.Bupfs("commit", "trunc").Succeeded("bupfs commit");
+        string restored = repo.Path("restored");
+        repo.Bup("restore", "-C", restored, "trunc/latest/.");
+        Assert.Equal(content[..601_897], File.ReadAllBytes(Path.Join(restored, "f")));
+    }
+
+    // open, ftruncate, close: no write on the handle.
+    private static void SetLength(string path, long length)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        stream.SetLength(length);
+    }
+
     private static void AssertCommitted(BupRepository repo, FsxRun run)
     {
         string restored = repo.Path("restored-" + Guid.NewGuid().ToString("N")[..8]);

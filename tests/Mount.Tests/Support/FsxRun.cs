@@ -29,6 +29,7 @@ internal sealed class FsxRun
         for (int i = 0; i < fileCount; i++)
         {
             _files.Add(new FsxFile($"f{i}"));
+            File.WriteAllBytes(PathOf(_files[i]), []);
         }
     }
 
@@ -49,6 +50,7 @@ internal sealed class FsxRun
         {
             FsxFile file = _files[_random.Next(_files.Count)];
             Step(file, _random.Next(100));
+            CheckSize(file);
             Done++;
         }
 
@@ -187,6 +189,15 @@ internal sealed class FsxRun
             handle.Dispose();
             file.Handle = null;
         }
+    }
+
+    // After every operation: fstat of the open handle (else stat of the name) gives the model's size.
+    private void CheckSize(FsxFile file)
+    {
+        Stat stat;
+        int result = file.Handle is { } handle ? Syscall.fstat((int)handle.DangerousGetHandle(), out stat) : Syscall.stat(PathOf(file), out stat);
+        Check(result == 0, $"stat failed: {Stdlib.GetLastError()}");
+        Check(stat.st_size == file.Length, $"{file.Name}: size {stat.st_size}, the model has {file.Length}");
     }
 
     private void CheckWhole(FsxFile file)
