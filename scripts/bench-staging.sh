@@ -96,11 +96,16 @@ stage_umount() {
 
 # run NAME CMD: times CMD cold (drop_caches, quiet machine; common.sh's `timed`) with a final sync,
 # with the staging daemon's CPU counted as its own rather than as "others".
+# Also prints the CPU seconds the step took itself (client + staging daemon): on a shared machine
+# that figure moves much less with the load than the wall time does.
 run() {
-  local name=$1; shift
+  local name=$1 d0=0 d1=0 cpu; shift
+  [ -n "$DAEMON" ] && d0=$(proc_ticks "$DAEMON")
   timed ${DAEMON:+--server "$DAEMON"} bash -c "$* >/dev/null && sync" || return 1
-  FIG[$name]=$T FIG[$name.rss]=$RSS_MB
-  printf '  %-44s %8.2f s  client peak %5d MiB  others %5.1f cpu-s\n' "$name" "$T" "$RSS_MB" "$OTHERS"
+  [ -n "$DAEMON" ] && d1=$(proc_ticks "$DAEMON")
+  cpu=$(tail -n 1 "$BENCH_WORK/last.time" | awk -v d=$((d1 - d0)) -v hz="$BENCH_HZ" '{ printf "%.2f", $2 + $3 + d / hz }')
+  FIG[$name]=$T FIG[$name.rss]=$RSS_MB FIG[$name.cpu]=$cpu
+  printf '  %-44s %8.2f s  cpu %6.2f s  client peak %5d MiB  others %5.1f cpu-s\n' "$name" "$T" "$cpu" "$RSS_MB" "$OTHERS"
 }
 
 make_data() {
@@ -160,7 +165,7 @@ step_c() {
 
 # step_d: a file already in the repository (saved by bupfs save) gets 4 KiB rewritten in its middle.
 step_d() {
-  local r="$BENCH_WORK/repo-big" before after
+  local r="$BENCH_WORK/repo-big" before after seek
   echo "d. 4 KiB overwrite in the middle of a committed ${big_mb} MB file, then commit"
   mkdir -p "$BENCH_WORK/big"
   gen_mix "$BENCH_WORK/big/big.bin" "$big_mb" 9
@@ -169,15 +174,22 @@ step_d() {
   "$BUPFS" -d "$r" save -q --strip -n big "$BENCH_WORK/big" >/dev/null
   stage_mount "$r" big
   before=$(du -sb "$r/objects/pack" | cut -f1)
+  head -c 4096 /dev/urandom > "$BENCH_WORK/patch"
+  seek=$((big_mb * 1000000 / 2 / 4096))
   run "d dd 4 KiB conv=notrunc (open..close)" \
-    "dd if=/dev/urandom of='$MNT/big.bin' bs=4096 count=1 seek=$((big_mb * 1000000 / 2 / 4096)) conv=notrunc status=none"
+    "dd if='$BENCH_WORK/patch' of='$MNT/big.bin' bs=4096 count=1 seek=$seek conv=notrunc status=none"
   run "d then bupfs commit" "'$BUPFS' -d '$r' commit -m edit big"
   after=$(du -sb "$r/objects/pack" | cut -f1)
   FIG[d.packbytes]=$((after - before))
   FIG[d.spool]=$(du -sb "$r/bupfs-staging" 2>/dev/null | cut -f1)
   echo "    new pack bytes $((after - before)); staging folder after commit ${FIG[d.spool]} bytes"
   stage_umount; DAEMON=""
-  rm -rf "$r" "$BENCH_WORK/big"
+  # Untimed check: the committed file is the original with the same 4 KiB patched in.
+  dd if="$BENCH_WORK/patch" of="$BENCH_WORK/big/big.bin" bs=4096 count=1 seek=$seek conv=notrunc status=none
+  "$BUPFS" -d "$r" restore -q -C "$BENCH_WORK/check" /big/latest/big.bin
+  FIG[d.check]=$(cmp -s "$BENCH_WORK/big/big.bin" "$BENCH_WORK/check/big.bin" && echo same || echo DIFFERENT)
+  echo "    committed file vs the same edit made locally: ${FIG[d.check]}"
+  rm -rf "$r" "$BENCH_WORK/big" "$BENCH_WORK/check"
 }
 
 report() {
@@ -192,12 +204,12 @@ report() {
   echo
   echo "== staging mount ($(date -u '+%F %H:%M') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
   printf '  %-58s %s\n' \
-    "a. staging cp -a + commit (${DATA_MB} MB, ${NFILES} files; ${FIG[a.check]})" "$(fmt "$stage") s" \
-    "   local cp -a + bup index + bup save" "$(fmt "$bup") s  (staging ${vs_bup}x as fast)" \
-    "   local cp -a + bupfs index + bupfs save" "$(fmt "$bupfs") s  (staging ${vs_bupfs}x as fast)" \
+    "a. staging cp -a + commit (${DATA_MB} MB, ${NFILES} files; ${FIG[a.check]})" "$(fmt "$stage") s (cpu ${FIG[a staging: cp -a + bupfs commit.cpu]} s)" \
+    "   local cp -a + bup index + bup save" "$(fmt "$bup") s (cpu ${FIG[a bup: cp -a + bup index + bup save.cpu]} s; staging ${vs_bup}x as fast)" \
+    "   local cp -a + bupfs index + bupfs save" "$(fmt "$bupfs") s (cpu ${FIG[a bupfs: cp -a + bupfs index + bupfs save.cpu]} s; staging ${vs_bupfs}x as fast)" \
     "b. tar -x of ${tree_count} files" "$(fmt "$tarx") s = ${files_s} files/s (commit after: $(fmt "${FIG[b then bupfs commit]}") s)" \
     "c. dd ${seq_mb} MiB bs=1M conv=fsync" "$(fmt "$seq") s = ${mb_s} MB/s" \
-    "d. 4 KiB edit of a committed ${big_mb} MB file + commit" "$(fmt "$edit") s (dd $(fmt "$dd") s, commit $(fmt "$dc") s), ${FIG[d.packbytes]} new pack bytes" \
+    "d. 4 KiB edit of a committed ${big_mb} MB file + commit" "$(fmt "$edit") s (dd $(fmt "$dd") s, commit $(fmt "$dc") s), ${FIG[d.packbytes]} new pack bytes; ${FIG[d.check]}" \
     "e. peak RSS of the staging daemons" "${HWM} MiB"
   echo
   echo "== targets"
