@@ -11,6 +11,7 @@
 #   --tree-count N   small files (default 10000)
 #   --seq-mb N       size of the sequential write into the mount (default 1024)
 #   --big-mb N       size of the committed file edited in the middle (default 2048)
+#   --only STEPS     run only these steps, e.g. "c" or "bd" (default abcd; no summary then)
 #   --quick          small sizes (60 MB, 1000 files, 100 MB, 200 MB), to check the script works
 #
 # Steps (each starts cold: sync + drop_caches; each ends with `sync` inside the timing):
@@ -29,7 +30,7 @@ cd "$(dirname "$0")/.."
 source scripts/bench/common.sh
 
 BUPFS=${BUPFS:-bupfs}
-large_mb=600 large_files=3 tree_count=10000 seq_mb=1024 big_mb=2048
+large_mb=600 large_files=3 tree_count=10000 seq_mb=1024 big_mb=2048 only=abcd
 while [ $# -gt 0 ]; do
   case "$1" in
     --large-mb) large_mb=$2; shift ;;
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
     --tree-count) tree_count=$2; shift ;;
     --seq-mb) seq_mb=$2; shift ;;
     --big-mb) big_mb=$2; shift ;;
+    --only) only=$2; shift ;;
     --quick) large_mb=60 tree_count=1000 seq_mb=100 big_mb=200 BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-5} ;;
     -h|--help) awk 'NR > 1 && /^set / { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "bench-staging: unknown option $1" >&2; exit 2 ;;
@@ -101,7 +103,8 @@ stage_umount() {
 run() {
   local name=$1 d0=0 d1=0 cpu; shift
   [ -n "$DAEMON" ] && d0=$(proc_ticks "$DAEMON")
-  timed ${DAEMON:+--server "$DAEMON"} bash -c "$* >/dev/null && sync" || return 1
+  local tail=" && sync"; [ -n "${NOSYNC:-}" ] && tail=""
+  timed ${DAEMON:+--server "$DAEMON"} bash -c "$* >/dev/null$tail" || return 1
   [ -n "$DAEMON" ] && d1=$(proc_ticks "$DAEMON")
   cpu=$(tail -n 1 "$BENCH_WORK/last.time" | awk -v d=$((d1 - d0)) -v hz="$BENCH_HZ" '{ printf "%.2f", $2 + $3 + d / hz }')
   FIG[$name]=$T FIG[$name.rss]=$RSS_MB FIG[$name.cpu]=$cpu
@@ -160,7 +163,15 @@ step_c() {
   stage_mount "$r" seq
   run "c dd bs=1M conv=fsync" "dd if=/dev/zero of='$MNT/seq.bin' bs=1M count=$seq_mb conv=fsync status=none"
   stage_umount; DAEMON=""
+  # Without fsync and without the final sync: what the FUSE write path takes, close included. A
+  # mount of its own, so the first file's background split (after its close) is not measured here.
+  stage_mount "$r" seq2
+  NOSYNC=1 run "c dd bs=1M, close, no fsync" "dd if=/dev/zero of='$MNT/seq.bin' bs=1M count=$seq_mb status=none"
+  stage_umount; DAEMON=""
   rm -rf "$r"
+  # The same write to the local disk the spool files live on: the ceiling with conv=fsync.
+  run "c local disk: dd bs=1M conv=fsync" "dd if=/dev/zero of='$BENCH_WORK/seq.bin' bs=1M count=$seq_mb conv=fsync status=none"
+  rm -f "$BENCH_WORK/seq.bin"
 }
 
 # step_d: a file already in the repository (saved by bupfs save) gets 4 KiB rewritten in its middle.
@@ -208,7 +219,8 @@ report() {
     "   local cp -a + bup index + bup save" "$(fmt "$bup") s (cpu ${FIG[a bup: cp -a + bup index + bup save.cpu]} s; staging ${vs_bup}x as fast)" \
     "   local cp -a + bupfs index + bupfs save" "$(fmt "$bupfs") s (cpu ${FIG[a bupfs: cp -a + bupfs index + bupfs save.cpu]} s; staging ${vs_bupfs}x as fast)" \
     "b. tar -x of ${tree_count} files" "$(fmt "$tarx") s = ${files_s} files/s (commit after: $(fmt "${FIG[b then bupfs commit]}") s)" \
-    "c. dd ${seq_mb} MiB bs=1M conv=fsync" "$(fmt "$seq") s = ${mb_s} MB/s" \
+    "c. dd ${seq_mb} MiB bs=1M conv=fsync" "$(fmt "$seq") s = ${mb_s} MB/s (local disk: $(rate "$(echo "$seq_mb * 1.048576" | bc -l)" "${FIG[c local disk: dd bs=1M conv=fsync]}") MB/s)" \
+    "   dd ${seq_mb} MiB bs=1M, no fsync (close included)" "$(fmt "${FIG[c dd bs=1M, close, no fsync]}") s = $(rate "$(echo "$seq_mb * 1.048576" | bc -l)" "${FIG[c dd bs=1M, close, no fsync]}") MB/s" \
     "d. 4 KiB edit of a committed ${big_mb} MB file + commit" "$(fmt "$edit") s (dd $(fmt "$dd") s, commit $(fmt "$dc") s), ${FIG[d.packbytes]} new pack bytes; ${FIG[d.check]}" \
     "e. peak RSS of the staging daemons" "${HWM} MiB"
   echo
@@ -223,9 +235,10 @@ report() {
 }
 
 DAEMON=""
-make_data
-step_a
-step_b
-step_c
-step_d
-report
+case $only in *a*|*b*) make_data ;; esac
+case $only in *a*) step_a ;; esac
+case $only in *b*) step_b ;; esac
+case $only in *c*) step_c ;; esac
+case $only in *d*) step_d ;; esac
+[ "$only" = abcd ] && report
+exit 0
