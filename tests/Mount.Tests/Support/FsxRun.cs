@@ -7,8 +7,9 @@ namespace Mount.Tests.Support;
 /// <summary>
 /// A random-operation file tester in the manner of fsx (Apple's and the Linux Test Project's file
 /// system exerciser): several files in one folder get thousands of seeded operations — pwrite at
-/// random offsets, appends, truncates up and down, preads, writes and reads through shared
-/// memory mappings, renames, fsyncs, close and reopen — while an in-memory model of each file
+/// random offsets, appends, truncates up and down, open(O_TRUNC), preads (through the run's
+/// handle and through fresh read-only ones), writes and reads through shared memory mappings,
+/// renames, fsyncs, close and reopen — while an in-memory model of each file
 /// changes the same way. Every read and every size is checked against the model; the first
 /// mismatch throws with the last operations, so a failure can be replayed from its seed.
 /// </summary>
@@ -67,13 +68,15 @@ internal sealed class FsxRun
         {
             case < 25: Write(file, RandomOffset(file)); break;
             case < 35: Write(file, file.Length); break;
-            case < 45: Truncate(file); break;
+            case < 43: Truncate(file); break;
+            case < 45: ReopenTruncated(file); break;
             case < 70: Read(file); break;
             case < 77: MapWrite(file); break;
             case < 82: MapRead(file); break;
             case < 86: Rename(file); break;
             case < 90: Fsync(file); break;
-            case < 97: Close(file); break;
+            case < 95: Close(file); break;
+            case < 97: ReadFresh(file); break;
             default: CheckWhole(file); break;
         }
     }
@@ -110,6 +113,27 @@ internal sealed class FsxRun
         int got = ReadFully(Open(file), buffer, offset);
         int expected = (int)Math.Clamp(file.Length - offset, 0, buffer.Length);
         Check(got == expected, $"pread returned {got} bytes, the model has {expected}");
+        Same(file, buffer.AsSpan(0, got), offset);
+    }
+
+    // open(O_TRUNC) while the run's own handle may still be open on the file.
+    private void ReopenTruncated(FsxFile file)
+    {
+        Log($"open O_TRUNC {file.Name} ({file.Length} bytes, {(file.Handle is null ? "closed" : "open")})");
+        File.OpenHandle(PathOf(file), FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite).Dispose();
+        file.SetLength(0);
+    }
+
+    // A read through a handle of its own, opened read-only: after a commit, and while the run's
+    // handle is closed, that reads the repository's copy rather than a spool file.
+    private void ReadFresh(FsxFile file)
+    {
+        long offset = _random.Next(file.Length + 1);
+        var buffer = new byte[_random.Next(1, MaxWrite * 2)];
+        Log($"open O_RDONLY + pread {file.Name} @{offset} +{buffer.Length}");
+        using var handle = File.OpenHandle(PathOf(file), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        int got = ReadFully(handle, buffer, offset);
+        Check(got == (int)Math.Clamp(file.Length - offset, 0, buffer.Length), $"pread returned {got} bytes, the model has {file.Length - offset}");
         Same(file, buffer.AsSpan(0, got), offset);
     }
 
