@@ -196,14 +196,15 @@ public sealed partial class StagingFileSystem
                 StoreSize(open); // writes so far set the times first, so an explicit time set now wins (cp -a, tar)
             }
 
-            var target = _tree.Get(node);
-            var metadata = StagingTree.Changed(_tree.MetadataOf(target));
             if (change.Size is { } size)
             {
-                Truncate(target, size);
-                metadata.Mtime = metadata.Ctime;
+                Truncate(_tree.Get(node), size);
             }
 
+            // Read after the truncate: it stored the new size (and mtime) in the row, and a copy
+            // taken before it would write the old size back (a stale size after close).
+            var target = _tree.Get(node);
+            var metadata = StagingTree.Changed(_tree.MetadataOf(target));
             ApplyOwnership(metadata, target.Kind, change);
             metadata.Atime = Resolve(change.AccessTime, metadata.Atime, metadata.Ctime);
             metadata.Mtime = Resolve(change.ModifyTime, metadata.Mtime, metadata.Ctime);
