@@ -5,7 +5,7 @@ namespace BupFs.Cli;
 
 /// <summary>
 /// Builds the command table and runs it. Every failure becomes one line on stderr and a non-zero
-/// exit; --debug adds the stack trace.
+/// exit (97 for a usage error, as bup); --debug adds the stack trace.
 /// </summary>
 public static class BupCommandLine
 {
@@ -13,22 +13,66 @@ public static class BupCommandLine
     public static int Run(string[] args)
     {
         var root = Build();
-        var result = root.Parse(BupOptionSyntax.ExpandDigits(args));
+        var result = Parse(root, args, out var refused);
         var command = result.CommandResult.Command;
         var name = command == root ? "bupfs" : $"bupfs {command.Name}";
+        var bad = refused is not null || result.Errors.Count > 0 || BupOptionSyntax.UnknownOption(result) is not null;
+        if (bad && command.Name == "ls" && MissingRepository(result) is { } missing)
+        {
+            return missing;
+        }
+
+        if (refused is not null)
+        {
+            Console.Error.WriteLine($"{name}: {refused} (see '{name} --help')");
+            return CliException.UsageExit;
+        }
+
         if (result.Errors.Count > 0)
         {
             Console.Error.WriteLine($"{name}: {OptionChecks.Plain(result.Errors[0])} (see '{name} --help')");
-            return 2;
+            return OptionChecks.ExitStatus(result.Errors[0]);
         }
 
         if (BupOptionSyntax.UnknownOption(result) is { } unknown)
         {
             Console.Error.WriteLine($"{name}: option {unknown} not recognized (see '{name} --help')");
-            return 2;
+            return CliException.UsageExit;
         }
 
         return Execute(result);
+    }
+
+    // bup ls checks the (local) repository before it reads its options (bup/cmd/ls.py), so a missing
+    // one is 15 even beside a bad option; returns that exit status, or null when the repository is there.
+    private static int? MissingRepository(ParseResult result)
+    {
+        try
+        {
+            GlobalOptions.CheckRepo(GlobalOptions.LocalRepoPath(result));
+            return null;
+        }
+        catch (CliException e)
+        {
+            return Report(e, debug: false);
+        }
+    }
+
+    // Parses once to find the command, then again with its long options spelled out as bup's
+    // getopt reads them (BupLongOptions); refused is getopt's complaint about one of them.
+    private static ParseResult Parse(RootCommand root, string[] args, out string? refused)
+    {
+        refused = null;
+        var expanded = BupOptionSyntax.ExpandDigits(args);
+        var result = root.Parse(expanded);
+        var command = result.CommandResult.Command;
+        if (command == root || BupOptionSyntax.CommandIndex(expanded, command.Name) is not (var at and >= 0))
+        {
+            return result;
+        }
+
+        var spelled = BupLongOptions.Rewrite(expanded, at, command, out refused);
+        return spelled is null ? result : root.Parse(spelled);
     }
 
     private static int Execute(ParseResult result)

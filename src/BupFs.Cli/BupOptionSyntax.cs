@@ -43,6 +43,10 @@ public static partial class BupOptionSyntax
         return [.. result];
     }
 
+    /// <summary>Where the command <paramref name="name"/> is in <paramref name="args"/> (after the global options); -1 if absent.</summary>
+    public static int CommandIndex(string[] args, string name) =>
+        Enumerable.Range(0, args.Length).FirstOrDefault(i => args[i] == name && (i == 0 || args[i - 1] is not ("-d" or "--bup-dir")), -1);
+
     /// <summary>
     /// The first command argument that looks like an option ("-x", "--x") and came before "--":
     /// System.CommandLine takes an unknown option as an argument, bup's getopt refuses it.

@@ -19,8 +19,56 @@ public static class GlobalOptions
         Description = "print a stack trace when a command fails",
     };
 
-    /// <summary>The repository path the user asked for.</summary>
-    public static string RepoPath(ParseResult result) => Repository.ResolvePath(result.GetValue(RepoDir));
+    /// <summary>
+    /// -r/--remote, on the commands bup gives it (init, save, split, join, restore, ls): the
+    /// repository to work on instead of -d/$BUP_DIR, which keeps the index (save) and must exist.
+    /// Only bup's local forms are served (PATH, :PATH, file://PATH); bupfs has no ssh transport.
+    /// </summary>
+    public static Option<string?> Remote { get; } = new("--remote", "-r")
+    {
+        Description = "the repository to use instead (PATH or :PATH; local only), BUP_DIR keeping the index",
+    };
+
+    /// <summary>The repository path the user asked for: -r's when given, else the local one.</summary>
+    public static string RepoPath(ParseResult result) =>
+        result.GetValue(Remote) is { } remote ? RemotePath(remote) : LocalRepoPath(result);
+
+    /// <summary>-d, $BUP_DIR or ~/.bup, whatever -r says (the index lives there).</summary>
+    public static string LocalRepoPath(ParseResult result) => Repository.ResolvePath(result.GetValue(RepoDir));
+
+    /// <summary>
+    /// With -r, the pack size limit bup 0.33 writes with: the local repository's pack.packSizeLimit
+    /// (else 1 GB), not that of the repository written to (bup's test-packsizelimit, marked FIXME
+    /// there); null without -r, for the written repository's own.
+    /// </summary>
+    public static long? LocalPackSizeLimit(ParseResult result)
+    {
+        if (result.GetValue(Remote) is null)
+        {
+            return null;
+        }
+
+        using var local = Repository.Open(CheckRepo(LocalRepoPath(result)));
+        return local.Config.GetInt64("pack.packSizeLimit") ?? 1_000_000_000;
+    }
+
+    // bup's parse_remote (bup 0.33 lib/bup/client.py): "PATH", ":PATH" and "-:PATH" are local, "HOST:PATH" is ssh.
+    private static string RemotePath(string remote)
+    {
+        if (remote.StartsWith("file://", StringComparison.Ordinal))
+        {
+            return Path.GetFullPath(remote["file://".Length..]);
+        }
+
+        var colon = remote.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && remote[..colon] != "-" || remote.Contains("://", StringComparison.Ordinal))
+        {
+            throw new CliException($"remote repository {remote}: bupfs works on local repositories only (use -r PATH or -d PATH)");
+        }
+
+        var path = remote[(colon + 1)..];
+        return path.Length == 0 ? Repository.ResolvePath(null) : Path.GetFullPath(path);
+    }
 
     /// <summary>Opens the repository the user asked for (after <see cref="CheckRepo"/>).</summary>
     public static Repository OpenRepo(ParseResult result) => Repository.Open(CheckRepo(RepoPath(result)));

@@ -81,6 +81,31 @@ public sealed class CatFileCompatTests : IClassFixture<LsCompatTests.SavedTree>
         Assert.NotEmpty(bup.Stdout);
     }
 
+    [Theory]
+    [InlineData("/t/latest{0}/text.txt")]
+    [InlineData("t/latest{0}/text.txt")]
+    [InlineData("/t/latest/{0}//text.txt")]
+    public void File_contents_equal_bup_cat_file(string path) => Assert.NotEmpty(Same([At(path)]));
+
+    [Theory]
+    [InlineData("/t//latest{0}/text.txt", 97)]
+    [InlineData("/t", 97)]
+    [InlineData("/t/latest", 97)]
+    [InlineData("/t/latest{0}/links/relative", 97)]
+    [InlineData("/t/latest{0}/modes", 97)]
+    [InlineData("/t/latest{0}/nope", 1)]
+    [InlineData("/t/latest{0}/text.txt/", 1)]
+    public void Paths_bup_refuses_are_refused_with_its_exit_status(string path, int exit)
+    {
+        var bup = RestoreCli.Bup(_saved.Tool.Repo, "cat-file", At(path));
+        var bupfs = RestoreCli.Bupfs(_saved.Tool.Repo, "cat-file", At(path));
+        Assert.Equal((exit, 0), (bup.Exit, bup.Stdout.Length));
+        Assert.Equal((exit, 0), (bupfs.Exit, bupfs.Stdout.Length));
+        Assert.Single(bupfs.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private string At(string format) => string.Format(System.Globalization.CultureInfo.InvariantCulture, format, _saved.Source);
+
     // Runs cat-file with both: same exit status (0), the same stdout bytes; returns them.
     private byte[] Same(string[] args)
     {

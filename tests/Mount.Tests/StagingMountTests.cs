@@ -222,6 +222,84 @@ public sealed class StagingMountTests
     }
 
     [Fact]
+    public void Kill9DuringWrites_KeepsEveryClosedFile_AndTheRepositoryChecks()
+    {
+        using BupRepository repo = BupRepository.Create();
+        var closed = new List<string>();
+        using (CliMount mount = CliMount.Start(repo, "--staging", "writes"))
+        {
+            bool stop = false;
+            var writer = new Thread(() =>
+            {
+                for (int i = 0; !Volatile.Read(ref stop); i++)
+                {
+                    try
+                    {
+                        File.WriteAllText(mount[$"w{i}"], new string('x', 100_000) + i);
+                        lock (closed)
+                        {
+                            closed.Add($"w{i}");
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        return; // the mount went away under the writer
+                    }
+                }
+            }) { IsBackground = true };
+            writer.Start();
+            Assert.True(SpinWait.SpinUntil(() => { lock (closed) { return closed.Count >= 20; } }, TimeSpan.FromSeconds(30)));
+            Processes.Execute("kill", ["-9", mount.DaemonPid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Volatile.Write(ref stop, true);
+            writer.Join(TimeSpan.FromSeconds(30));
+        }
+
+        using (CliMount again = CliMount.Start(repo, "--staging", "writes"))
+        {
+            lock (closed)
+            {
+                Assert.All(closed, name => Assert.EndsWith(name[1..], File.ReadAllText(again[name])));
+            }
+        }
+
+        repo.Bupfs("commit", "writes").Succeeded("commit after the kill");
+        repo.Git("fsck", "--strict");
+        repo.Bupfs("fsck").Succeeded("bupfs fsck");
+    }
+
+    [Fact]
+    public void TwoWritersToOneFileAndOneFolder_AllWritesLand()
+    {
+        using BupRepository repo = BupRepository.Create();
+        using (CliMount mount = CliMount.Start(repo, "--staging", "pair"))
+        {
+            const int block = 64 * 1024;
+            using (var create = File.Create(mount["shared"]))
+            {
+                create.SetLength(2 * 32 * block);
+            }
+
+            Parallel.For(0, 2, writer =>
+            {
+                using var stream = new FileStream(mount["shared"], FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                for (int i = writer; i < 64; i += 2)
+                {
+                    stream.Position = (long)i * block;
+                    stream.Write(Enumerable.Repeat((byte)('a' + (i % 26)), block).ToArray());
+                    File.WriteAllText(mount[$"w{writer}-{i}"], $"{writer}:{i}");
+                }
+            });
+
+            byte[] shared = File.ReadAllBytes(mount["shared"]);
+            Assert.All(Enumerable.Range(0, 64), i => Assert.Equal((byte)('a' + (i % 26)), shared[(i * block) + 100]));
+            Assert.Equal(65, Directory.GetFiles(mount.Path).Length);
+            repo.Bupfs("commit", "pair").Succeeded("commit");
+        }
+
+        Assert.Equal("1:63", Restored(repo, "pair/latest/w1-63"));
+    }
+
+    [Fact]
     public void FullDisk_GivesENOSPC_AndKeepsWhatWasCommittedAndStaged()
     {
         Fuse.RequireDevice();

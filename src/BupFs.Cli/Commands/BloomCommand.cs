@@ -26,7 +26,7 @@ public static class BloomCommand
     {
         if (r.GetValue(CheckIdx) is null && r.GetValue(K) is { } k && k is not (4 or 5))
         {
-            throw new CliException("only k values of 4 and 5 are supported", 2);
+            throw new CliException("only k values of 4 and 5 are supported", CliException.UsageExit);
         }
 
         // bup checks the repository even when -d names the pack folder.

@@ -11,9 +11,11 @@ namespace BupFs.Cli.Commands;
 /// <summary>
 /// bupfs cat-file: print an object. With -t/-s/-p or a type it works like git cat-file on ids,
 /// refs and REF:path; without them it prints the raw content of a blob or commit and a readable
-/// listing of a tree. An argument starting with '/' is a path of the repository view instead
-/// (/BRANCH/SAVE/path, as bup cat-file and the mount show it): the file's content is printed,
-/// reassembled from its chunks, following symlinks (-s prints its size, -e tests that it exists).
+/// listing of a tree. An argument starting with '/', or one naming no object that reads as
+/// BRANCH/SAVE/path, is a path of the repository view instead (as bup cat-file and the mount show
+/// it): the file's content is printed, reassembled from its chunks (-s prints its size, -e tests
+/// that it exists). As in bup 0.33, a final symlink is not followed: like a directory, it is not a
+/// plain file (usage error, 97).
 /// --meta and --bupm print an entry's metadata record or a directory's .bupm, as bup cat-file does.
 /// Paths are taken as the bytes given (ByteArguments).
 /// </summary>
@@ -25,7 +27,7 @@ public static class CatFileCommand
     private static readonly Option<bool> Exists = new("-e") { Description = "exit 0 if the object exists, 1 if not, printing nothing" };
     private static readonly Option<bool> Meta = new("--meta") { Description = "print a view path's metadata record, encoded as bup encodes it" };
     private static readonly Option<bool> BupmFile = new("--bupm") { Description = "print a view directory's .bupm as stored" };
-    private static readonly Argument<string[]> Args = new("object") { Description = "[TYPE] ID|REF|REF:path, or /BRANCH/SAVE/path", Arity = new ArgumentArity(1, 2) };
+    private static readonly Argument<string[]> Args = new("object") { Description = "[TYPE] ID|REF|REF:path, or /BRANCH/SAVE/path", Arity = new ArgumentArity(0, 2) };
     private const int CopyBufferSize = 1 << 20;
 
     /// <summary>Builds the command.</summary>
@@ -39,13 +41,19 @@ public static class CatFileCommand
     private static int Run(ParseResult r)
     {
         using var repo = GlobalOptions.OpenRepo(r);
-        var args = r.GetValue(Args)!;
+        var args = r.GetValue(Args) ?? [];
+        if (args.Length == 0)
+        {
+            // bup checks the repository first: a missing one is 15 even without a target.
+            throw new CliException("must specify a target", CliException.UsageExit);
+        }
+
         if (r.GetValue(Meta) || r.GetValue(BupmFile))
         {
             return CatRecord(r, repo, args);
         }
 
-        if (args[^1].StartsWith('/'))
+        if (args[^1].StartsWith('/') || IsRelativeViewPath(repo, args))
         {
             return CatPath(r, repo, args);
         }
@@ -80,17 +88,36 @@ public static class CatFileCommand
         return 0;
     }
 
+    // bup cat-file takes "t/latest/f" as a view path; here it is one when it names no object.
+    private static bool IsRelativeViewPath(Repository repo, string[] args)
+    {
+        if (args.Length != 1 || !CatFileRecords.IsViewPath(ByteArguments.Current.Get(args[0])))
+        {
+            return false;
+        }
+
+        try
+        {
+            RevParse.Resolve(repo, args[0]);
+            return false;
+        }
+        catch (RepositoryException)
+        {
+            return true;
+        }
+    }
+
     // --meta and --bupm name a view path only, relative ones included, as in bup cat-file.
     private static int CatRecord(ParseResult r, Repository repo, string[] args)
     {
         if (r.GetValue(Meta) && r.GetValue(BupmFile))
         {
-            throw new CliException("--meta and --bupm are incompatible", 2);
+            throw new CliException("--meta and --bupm are incompatible", CliException.UsageExit);
         }
 
         if (args.Length == 2 || r.GetValue(TypeOnly) || r.GetValue(SizeOnly) || r.GetValue(Pretty) || r.GetValue(Exists))
         {
-            throw new CliException("--meta and --bupm take one /BRANCH/SAVE/path and no other option", 2);
+            throw new CliException("--meta and --bupm take one /BRANCH/SAVE/path and no other option", CliException.UsageExit);
         }
 
         using var stdout = Console.OpenStandardOutput();
@@ -102,26 +129,23 @@ public static class CatFileCommand
     {
         if (args.Length == 2 || r.GetValue(TypeOnly) || r.GetValue(Pretty))
         {
-            throw new CliException("a TYPE, -t and -p work on object ids; with a /BRANCH/SAVE/path use no option, -s or -e", 2);
+            throw new CliException("a TYPE, -t and -p work on object ids; with a /BRANCH/SAVE/path use no option, -s or -e", CliException.UsageExit);
         }
 
         // The argument's own bytes (bup's argv_bytes): a name need not be UTF-8.
         var raw = ByteArguments.Current.Get(args[^1]);
         var path = NameText.Display(raw);
+        CatFileRecords.RequireBranchAndRevision(raw, path);
         using var fs = new RepoFileSystem(repo);
         if (r.GetValue(Exists))
         {
-            return TryResolve(fs, raw, out _) is null ? 0 : 1;
+            return Resolves(fs, raw, path) ? 0 : 1;
         }
 
-        if (TryResolve(fs, raw, out var node) is { } problem)
-        {
-            throw new CliException($"{path}: {problem}");
-        }
-
+        var node = CatFileRecords.Resolve(fs, raw, path);
         if (node.Kind != NodeKind.File)
         {
-            throw new CliException(node.Kind == NodeKind.Directory ? $"{path}: is a directory" : $"{path}: is not a regular file ({node.Kind})");
+            throw new CliException($"'{path}' is not a plain file", CliException.UsageExit);
         }
 
         using var stdout = Console.OpenStandardOutput();
@@ -145,23 +169,16 @@ public static class CatFileCommand
         return 0;
     }
 
-    /// <summary>Resolves <paramref name="path"/> following every symlink; null, or why it does not resolve.</summary>
-    private static string? TryResolve(RepoFileSystem fs, byte[] path, out NodeAttributes node)
+    private static bool Resolves(RepoFileSystem fs, byte[] raw, string path)
     {
         try
         {
-            node = fs.Resolve(path, followFinalSymlink: true);
-            return null;
+            CatFileRecords.Resolve(fs, raw, path);
+            return true;
         }
-        catch (FsException e) when (e.Error is FsError.NotFound or FsError.NotDirectory or FsError.Loop)
+        catch (CliException)
         {
-            node = default;
-            return e.Error switch
-            {
-                FsError.NotFound => "no such file or directory",
-                FsError.NotDirectory => "not a directory",
-                _ => "too many levels of symbolic links",
-            };
+            return false;
         }
     }
 

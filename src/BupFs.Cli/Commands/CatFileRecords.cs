@@ -19,12 +19,7 @@ internal static partial class CatFileRecords
     public static int Write(Repository repo, byte[] target, bool bupm, Stream output)
     {
         var shown = NameText.Display(target);
-        // bup's check, anchored at the start: a branch and a revision, optionally after slashes.
-        if (!BranchAndRevision().IsMatch(Encoding.Latin1.GetString(target)))
-        {
-            throw new CliException($"path '{shown}' doesn't include a branch and revision", 2);
-        }
-
+        RequireBranchAndRevision(target, shown);
         using var fs = new RepoFileSystem(repo);
         var node = Resolve(fs, target, shown);
         if (bupm)
@@ -39,7 +34,23 @@ internal static partial class CatFileRecords
         return 0;
     }
 
-    private static NodeAttributes Resolve(RepoFileSystem fs, byte[] target, string shown)
+    /// <summary>
+    /// bup's check on every cat-file target, anchored at the start: a branch and a revision,
+    /// optionally after slashes ("/t//latest/f" fails it: usage error, as in bup).
+    /// </summary>
+    public static void RequireBranchAndRevision(byte[] target, string shown)
+    {
+        if (!IsViewPath(target))
+        {
+            throw new CliException($"path '{shown}' doesn't include a branch and revision", CliException.UsageExit);
+        }
+    }
+
+    /// <summary>Whether <paramref name="target"/> passes <see cref="RequireBranchAndRevision"/>.</summary>
+    public static bool IsViewPath(byte[] target) => BranchAndRevision().IsMatch(Encoding.Latin1.GetString(target));
+
+    /// <summary>Resolves a view path (relative ones from the root) without following a final symlink; exit 1 when it does not resolve.</summary>
+    public static NodeAttributes Resolve(RepoFileSystem fs, byte[] target, string shown)
     {
         // Relative paths start at the root, as in bup's vfs.resolve.
         byte[] absolute = target.Length > 0 && target[0] == (byte)'/' ? target : [(byte)'/', .. target];
@@ -68,7 +79,7 @@ internal static partial class CatFileRecords
     {
         if (node.Kind != NodeKind.Directory)
         {
-            throw new CliException($"'{shown}' is not a directory", 2);
+            throw new CliException($"'{shown}' is not a directory", CliException.UsageExit);
         }
 
         if (fs.GetObjectId(node.Inode) is not { } tree)

@@ -14,30 +14,72 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
     /// <summary>Packs processed at once (bup's -j).</summary>
     public int Jobs => jobs;
 
+    /// <summary>
+    /// The packs to process (paths without extension), as bup fsck's named files; null for every
+    /// pack of the repository, which a salvage follows when repairing.
+    /// </summary>
+    public IReadOnlyList<string>? Stems { get; init; }
+
     /// <summary>Stems of the packs par2 repaired in place.</summary>
     public List<string> Repaired { get; } = [];
 
     /// <summary>Runs every pack of the repository; returns the exit status.</summary>
     public int Run()
     {
-        var stems = Directory.EnumerateFiles(repo.PackDir, "*.pack").Order(StringComparer.Ordinal).Select(p => p[..^5]).ToList();
+        var stems = Stems ?? Directory.EnumerateFiles(repo.PackDir, "*.pack").Order(StringComparer.Ordinal).Select(p => p[..^5]).ToList();
         var codes = new int[stems.Count];
-        Parallel.For(0, stems.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i => codes[i] = RunPack(stems[i]));
+        _lines = new string?[stems.Count];
+        Parallel.For(0, stems.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
+        {
+            codes[i] = RunPack(stems[i], out var line);
+            Print(i, line);
+        });
 
         // As bup, check again that every recovery set is whole (a rename may have failed).
-        var recheck = stems.Any(s => Par2.RecoveryFileStatus(s, Log) == false) ? 1 : 0;
+        var recheck = CheckRecoverySets(stems);
         return codes.FirstOrDefault(c => c != 0, recheck);
     }
 
-    private int RunPack(string stem)
+    // bup's EXIT_FAILURE (bup/helpers.py) for a pack whose par2 files are empty or half there.
+    private const int IncompleteRecoverySet = 2;
+
+    /// <summary>
+    /// bup's check of every pack's recovery files, made even when par2 cannot run: 2 (each problem
+    /// logged) when a set is empty or incomplete, else 0.
+    /// </summary>
+    public static int CheckRecoverySets(IEnumerable<string> stems) =>
+        stems.Count(s => Par2.RecoveryFileStatus(s, Log) == false) > 0 ? IncompleteRecoverySet : 0;
+
+    // The --verbose line of each pack, once it is done; empty when it has none.
+    private string?[] _lines = [];
+    private int _nextLine;
+
+    // Lines come out in the packs' order, as from bup's sequential loop, however the jobs finish.
+    private void Print(int index, string line)
     {
+        lock (_lines)
+        {
+            _lines[index] = line;
+            for (; _nextLine < _lines.Length && _lines[_nextLine] is { } next; _nextLine++)
+            {
+                if (next.Length > 0)
+                {
+                    Console.Out.WriteLine(next);
+                }
+            }
+        }
+    }
+
+    private int RunPack(string stem, out string line)
+    {
+        line = string.Empty;
         var status = Par2.RecoveryFileStatus(stem, Log);
         if (status == false)
         {
-            return 1;
+            return IncompleteRecoverySet;
         }
 
-        if (repair && !generate && status is null)
+        if (repair && !generate && status is null && Stems is null)
         {
             return 0; // the salvage after this loop checks it
         }
@@ -45,14 +87,7 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
         var (code, result) = par2 is not null && status == true && (repair || !generate) ? ViaPar2(stem)
             : !generate || (par2 is not null && status is null) ? CheckThenGenerate(stem)
             : (0, status == true ? "exists" : "skipped");
-        if (verbose)
-        {
-            lock (this)
-            {
-                Console.Out.WriteLine($"{Path.GetFileName(stem)} {result}");
-            }
-        }
-
+        line = verbose ? $"{Path.GetFileName(stem)} {result}" : string.Empty;
         return code;
     }
 
@@ -85,7 +120,7 @@ internal sealed class FsckPar2(Repository repo, Par2? par2, bool generate, bool 
             SetAsideOriginals(stem);
         }
 
-        return (100, "repaired");
+        return (FsckRepair.RepairedExit, "repaired");
     }
 
     // par2 repair keeps the damaged file as pack-X.pack.1 (idx.1): move it with the damaged packs, out of objects/pack.

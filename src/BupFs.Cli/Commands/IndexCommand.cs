@@ -51,12 +51,12 @@ public static class IndexCommand
 
     private static int Run(ParseResult r)
     {
-        var gitDir = GitDir(r);
-        var indexPath = r.GetValue(IndexFileOption) ?? IndexFile.PathIn(gitDir);
         var paths = (r.GetValue(Paths) ?? []).Select(ByteArguments.Current.Get).ToList();
         var printing = r.GetValue(Print) || r.GetValue(Modified) || r.GetValue(Status);
         var updating = r.GetValue(Update) || r.GetValue(Regraft) || !(printing || r.GetValue(Clear) || r.GetValue(Check));
-        CheckUsage(r, updating);
+        CheckUsage(r, updating); // before the repository, as bup checks options first (97 before 15)
+        var gitDir = GitDir(r);
+        var indexPath = r.GetValue(IndexFileOption) ?? IndexFile.PathIn(gitDir);
         var warnings = 0L;
         if (r.GetValue(Check))
         {
@@ -99,17 +99,17 @@ public static class IndexCommand
     {
         if ((r.GetValue(FakeValid) || r.GetValue(FakeInvalid)) && !updating)
         {
-            throw new CliException("--fake-valid and --fake-invalid are meaningless without -u", 2);
+            throw new CliException("--fake-valid and --fake-invalid are meaningless without -u", CliException.UsageExit);
         }
 
         if (r.GetValue(FakeValid) && r.GetValue(FakeInvalid))
         {
-            throw new CliException("--fake-valid is incompatible with --fake-invalid", 2);
+            throw new CliException("--fake-valid is incompatible with --fake-invalid", CliException.UsageExit);
         }
 
         if (r.GetValue(Clear) && r.GetValue(IndexFileOption) is not null)
         {
-            throw new CliException("cannot clear an external index (via -f)", 2);
+            throw new CliException("cannot clear an external index (via -f)", CliException.UsageExit);
         }
     }
 
@@ -148,7 +148,7 @@ public static class IndexCommand
     {
         if (!r.GetValue(Regraft) && paths.Count == 0)
         {
-            throw new CliException("update mode (-u) requested but no paths given", 2);
+            throw new CliException("update mode (-u) requested but no paths given", CliException.UsageExit);
         }
 
         var progress = new IndexProgress(r.GetValue(Verbose) ? 1 : 0);
@@ -173,7 +173,7 @@ public static class IndexCommand
             }
             catch (FormatException e)
             {
-                throw new CliException(e.Message, 2);
+                throw new CliException(e.Message, CliException.UsageExit);
             }
         }
 
@@ -227,7 +227,7 @@ public static class IndexCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"invalid --exclude-rx pattern: {e.Message}", 2);
+            throw new CliException($"invalid --exclude-rx pattern: {e.Message}", CliException.UsageExit);
         }
     }
 
@@ -239,7 +239,7 @@ public static class IndexCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"couldn't read {file}: {e.Message}", 2);
+            throw new CliException($"couldn't read {file}: {e.Message}", CliException.UsageExit);
         }
     }
 

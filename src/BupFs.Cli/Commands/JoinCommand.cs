@@ -13,6 +13,7 @@ public static class JoinCommand
     public static Command Create()
     {
         var command = new Command("join", "write the content of split objects to stdout (as bup join)") { Output, Refs };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(r =>
         {
             using var repo = GlobalOptions.OpenRepo(r);

@@ -35,6 +35,7 @@ public static class LsCommand
         {
             Long, All, AlmostAll, Hash, CommitHash, DirectoryOnly, Classify, FileType, Human, NumericIds, Paths,
         };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(Run);
         return command;
     }

@@ -29,12 +29,12 @@ public static partial class MidxCommand
         var inputs = r.GetValue(Inputs) ?? [];
         if (inputs.Length > 0 && (r.GetValue(Auto) || r.GetValue(Force)))
         {
-            throw new CliException("you can't use -f/-a and also provide filenames", 2);
+            throw new CliException("you can't use -f/-a and also provide filenames", CliException.UsageExit);
         }
 
         if (r.GetValue(Output) is not null && inputs.Length == 0 && !r.GetValue(Check))
         {
-            throw new CliException("-o needs the idx files to merge named", 2);
+            throw new CliException("-o needs the idx files to merge named", CliException.UsageExit);
         }
 
         var (packDir, gitDir) = PackDirOf(r, r.GetValue(Dir));
@@ -62,7 +62,7 @@ public static partial class MidxCommand
         }
         else
         {
-            throw new CliException("use -a, -f, --check or name idx files", 2);
+            throw new CliException("use -a, -f, --check or name idx files", CliException.UsageExit);
         }
 
         return 0;

@@ -28,7 +28,7 @@ public static class RestoreCommand
     private static readonly Option<bool> Tar = new("--tar") { Description = "write a pax tar archive to stdout instead of files" };
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "no progress output" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "list directories; twice: every entry", Arity = ArgumentArity.Zero, AllowMultipleArgumentsPerToken = true };
-    private static readonly Argument<string[]> Paths = new("paths") { Description = "paths such as /NAME/latest/home/me (end with '/' to restore only the contents)", Arity = ArgumentArity.OneOrMore };
+    private static readonly Argument<string[]> Paths = new("paths") { Description = "paths such as /NAME/latest/home/me (end with '/' to restore only the contents)", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -37,6 +37,7 @@ public static class RestoreCommand
         {
             OutDir, NumericIds, ExcludeRx, ExcludeRxFrom, Sparse, NoSparse, MapUser, MapGroup, MapUid, MapGid, Tar, Quiet, Verbose, Paths,
         };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(Run);
         return command;
     }
@@ -45,12 +46,18 @@ public static class RestoreCommand
     {
         if (r.GetValue(Tar) && r.GetValue(OutDir) is not null)
         {
-            throw new CliException("--tar writes to stdout; it cannot be combined with -C", 2);
+            throw new CliException("--tar writes to stdout; it cannot be combined with -C", CliException.UsageExit);
         }
 
         var raw = ByteArguments.Current;
         var (exclusions, owners) = (Exclusions(r, raw), Owners(r, raw));
         using var repo = GlobalOptions.OpenRepo(r);
+        if (r.GetValue(Paths) is not { Length: > 0 })
+        {
+            // bup checks the repository first: a missing one is 15 even without paths.
+            throw new CliException("must specify at least one filename to restore", CliException.UsageExit);
+        }
+
         // Flushed on success only: after a broken pipe, a flush in Dispose would hide the real error.
         var stdout = new BufferedStream(StandardOutput(), 1 << 20);
         using var stderr = Console.OpenStandardError();
@@ -109,7 +116,7 @@ public static class RestoreCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException(e.Message, 2);
+            throw new CliException(e.Message, CliException.UsageExit);
         }
     }
 
@@ -121,7 +128,7 @@ public static class RestoreCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"couldn't read {file}: {e.Message}", 2);
+            throw new CliException($"couldn't read {file}: {e.Message}", CliException.UsageExit);
         }
     }
 
@@ -137,7 +144,7 @@ public static class RestoreCommand
         }
         catch (FormatException e)
         {
-            throw new CliException(e.Message, 2);
+            throw new CliException(e.Message, CliException.UsageExit);
         }
 
         return map;

@@ -27,7 +27,7 @@ public static class SaveCommand
     private static readonly Option<bool> Strip = new("--strip") { Description = "strip the given paths from the saved names" };
     private static readonly Option<string?> StripPath = new("--strip-path") { Description = "strip PREFIX from the saved names" };
     private static readonly Option<string[]> Graft = new("--graft") { Description = "save OLD as NEW: OLD=NEW (repeatable)" };
-    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9);
+    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9).BadValueFails();
     private static readonly Option<string?> IndexFileOption = new("--indexfile", "-f") { Description = "the index file to read (default: the repository's bupfs-index)", HelpName = "FILE" };
     private static readonly Argument<string[]> Paths = new("paths") { Description = "files and directories to save", Arity = ArgumentArity.OneOrMore };
 
@@ -38,6 +38,7 @@ public static class SaveCommand
         {
             Name, Message, TreeOpt, CommitOpt, Date, Quiet, Verbose, Smaller, Strip, StripPath, Graft, Compress, IndexFileOption, Paths,
         };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(Run);
         return command;
     }
@@ -49,9 +50,9 @@ public static class SaveCommand
         using var repo = GlobalOptions.OpenRepoForWriting(r);
         var refName = name is null ? null : "refs/heads/" + name;
         var parent = refName is not null && repo.Refs.TryRead(refName, out var old) ? old : ObjectId.Zero;
-        using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress) });
+        using var writer = repo.CreateWriter(new WriterOptions { CompressionLevel = r.GetValue(Compress), MaxPackSize = GlobalOptions.LocalPackSizeLimit(r) });
         using var output = new SaveOutput(Verbosity(r), r.GetValue(Quiet));
-        var indexPath = r.GetValue(IndexFileOption) is { } given ? Path.GetFullPath(given) : IndexFile.PathIn(repo.GitDir);
+        var indexPath = r.GetValue(IndexFileOption) is { } given ? Path.GetFullPath(given) : LocalIndexPath(r, repo);
         using var engine = new SaveEngine(writer, indexPath, BuildOptions(r, repo.GitDir, output));
         var timing = new PhaseTimer();
         SaveResult result;
@@ -89,22 +90,22 @@ public static class SaveCommand
     {
         if (!r.GetValue(TreeOpt) && !r.GetValue(CommitOpt) && name is null)
         {
-            throw new CliException("use one or more of -t, -c, -n", 2);
+            throw new CliException("use one or more of -t, -c, -n", CliException.UsageExit);
         }
 
         if (r.GetValue(Strip) && r.GetValue(StripPath) is not null)
         {
-            throw new CliException("--strip is incompatible with --strip-path", 2);
+            throw new CliException("--strip is incompatible with --strip-path", CliException.UsageExit);
         }
 
         if ((r.GetValue(Graft) ?? []).Length > 0 && (r.GetValue(Strip) || r.GetValue(StripPath) is not null))
         {
-            throw new CliException(r.GetValue(Strip) ? "--strip is incompatible with --graft" : "--strip-path is incompatible with --graft", 2);
+            throw new CliException(r.GetValue(Strip) ? "--strip is incompatible with --graft" : "--strip-path is incompatible with --graft", CliException.UsageExit);
         }
 
         if (name is not null && !RefNames.IsValidBranchName(name))
         {
-            throw new CliException($"'{name}' is not a valid branch name", 2);
+            throw new CliException($"'{name}' is not a valid branch name", CliException.UsageExit);
         }
     }
 
@@ -130,6 +131,18 @@ public static class SaveCommand
         };
     }
 
+    // With -r the index is the local repository's (-d, $BUP_DIR), as bup save -r reads it.
+    private static string LocalIndexPath(ParseResult r, Repository repo)
+    {
+        if (r.GetValue(GlobalOptions.Remote) is null)
+        {
+            return IndexFile.PathIn(repo.GitDir);
+        }
+
+        using var local = Repository.Open(GlobalOptions.CheckRepo(GlobalOptions.LocalRepoPath(r)));
+        return IndexFile.PathIn(local.GitDir);
+    }
+
     private static GraftPoint ParseGraft(byte[] text, byte[] cwd)
     {
         try
@@ -138,7 +151,7 @@ public static class SaveCommand
         }
         catch (FormatException e)
         {
-            throw new CliException(e.Message, 2);
+            throw new CliException(e.Message, CliException.UsageExit);
         }
     }
 
@@ -150,7 +163,7 @@ public static class SaveCommand
         var digits = scale == 1 ? t : t[..^1];
         return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0
             ? (long)(value * scale)
-            : throw new CliException($"invalid size: {text}", 2);
+            : throw new CliException($"invalid size: {text}"); // bup: a ValueError from parse_num, exit 1
     }
 
     private static ObjectId WriteCommit(ParseResult r, ObjectWriter writer, ObjectId tree, ObjectId parent)

@@ -24,10 +24,10 @@ public static class SplitCommand
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "no progress output" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "report totals on stderr" };
     private static readonly Option<bool> KeepBoundaries = new("--keep-boundaries") { Description = "never let a chunk span two input files" };
-    private static readonly Option<int> Fanout = new Option<int>("--fanout") { Description = "chunk tree fanout (default 16)", DefaultValueFactory = _ => 16 }.InRange(1, int.MaxValue);
-    private static readonly Option<long?> MaxPackSize = new Option<long?>("--max-pack-size") { Description = "close packs at this many bytes" }.InRange(1, long.MaxValue);
-    private static readonly Option<int?> MaxPackObjects = new Option<int?>("--max-pack-objects") { Description = "close packs at this many objects" }.InRange(1, int.MaxValue);
-    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9);
+    private static readonly Option<int> Fanout = new Option<int>("--fanout") { Description = "chunk tree fanout (default 16)", DefaultValueFactory = _ => 16 }.InRange(1, int.MaxValue).BadValueFails();
+    private static readonly Option<long?> MaxPackSize = new Option<long?>("--max-pack-size") { Description = "close packs at this many bytes" }.InRange(1, long.MaxValue).BadValueFails();
+    private static readonly Option<int?> MaxPackObjects = new Option<int?>("--max-pack-objects") { Description = "close packs at this many objects" }.InRange(1, int.MaxValue).BadValueFails();
+    private static readonly Option<int> Compress = new Option<int>("--compress", "-#") { Description = "zlib level 0-9 (default 1; -0 .. -9 as in bup)", DefaultValueFactory = _ => 1 }.InRange(0, 9).BadValueFails();
     // Started with the process's first use of the command, as bup's start_time.
     private static readonly System.Diagnostics.Stopwatch s_clock = System.Diagnostics.Stopwatch.StartNew();
     private static readonly Option<bool> Bench = new("--bench") { Description = "print benchmark timings to stderr" };
@@ -46,6 +46,7 @@ public static class SplitCommand
         {
             Blobs, Tree, CommitOpt, Name, Noop, Copy, Date, Quiet, Verbose, GitIds, KeepBoundaries, Fanout, MaxPackSize, MaxPackObjects, Compress, Bench, Files,
         };
+        command.Options.Add(GlobalOptions.Remote);
         command.SetAction(Run);
         return command;
     }
@@ -67,7 +68,7 @@ public static class SplitCommand
         using var writer = repo.CreateWriter(new WriterOptions
         {
             CompressionLevel = r.GetValue(Compress),
-            MaxPackSize = r.GetValue(MaxPackSize),
+            MaxPackSize = r.GetValue(MaxPackSize) ?? GlobalOptions.LocalPackSizeLimit(r),
             MaxPackObjects = r.GetValue(MaxPackObjects),
         });
         var (tree, size) = SplitInputs(r, repo, writer, stdout);
@@ -168,27 +169,27 @@ public static class SplitCommand
         var (noop, copy) = (r.GetValue(Noop), r.GetValue(Copy));
         if (!blobs && !tree && !commit && !named && !noop && !copy)
         {
-            throw new CliException("use one or more of -b, -t, -c, -n, --noop, --copy", 2);
+            throw new CliException("use one or more of -b, -t, -c, -n, --noop, --copy", CliException.UsageExit);
         }
 
         if (copy && (blobs || tree))
         {
-            throw new CliException("--copy is incompatible with -b, -t", 2);
+            throw new CliException("--copy is incompatible with -b, -t", CliException.UsageExit);
         }
 
         if ((noop || copy) && (commit || named))
         {
-            throw new CliException("--noop and --copy are incompatible with -c, -n", 2);
+            throw new CliException("--noop and --copy are incompatible with -c, -n", CliException.UsageExit);
         }
 
         if (blobs && (tree || commit || named))
         {
-            throw new CliException("-b is incompatible with -t, -c, -n", 2);
+            throw new CliException("-b is incompatible with -t, -c, -n", CliException.UsageExit);
         }
 
         if (r.GetValue(GitIds) && (r.GetValue(Files) ?? []).Length > 0)
         {
-            throw new CliException("don't provide filenames when using --git-ids", 2);
+            throw new CliException("don't provide filenames when using --git-ids", CliException.UsageExit);
         }
 
         ValidateValues(r, name);
@@ -198,12 +199,12 @@ public static class SplitCommand
     {
         if (name is not null && !RefNames.IsValidBranchName(name))
         {
-            throw new CliException($"'{name}' is not a valid branch name", 2);
+            throw new CliException($"'{name}' is not a valid branch name", CliException.UsageExit);
         }
 
         if (r.GetValue(Fanout) < 2)
         {
-            throw new CliException("--fanout must be at least 2", 2);
+            throw new CliException("--fanout must be at least 2", CliException.UsageExit);
         }
     }
 

@@ -21,6 +21,7 @@ internal sealed class ContentSplitter : IDisposable
 {
     private const long PublishBytes = 256L << 20;
     private const ulong FlushMarker = 0; // no node has inode 0
+    private const long SmallFileBytes = 1 << 20;
     private static readonly TimeSpan IdleBeforePublish = TimeSpan.FromMilliseconds(500);
 
     private readonly Repository _repository;
@@ -34,6 +35,7 @@ internal sealed class ContentSplitter : IDisposable
     private ObjectWriter? _objects;
     private ConcurrentObjectWriter? _writer;
     private int _busy;
+    private long _pendingBytes;
 
     public ContentSplitter(Repository repository, Func<ulong, string> spoolPath, Action<IReadOnlyList<SplitContent>> publish, Action<string> warn)
     {
@@ -118,9 +120,10 @@ internal sealed class ContentSplitter : IDisposable
         try
         {
             _writer ??= new ConcurrentObjectWriter(_objects = _repository.CreateWriter(new WriterOptions { CompressionLevel = 1 }));
-            using var stream = new FileStream(_spoolPath(inode), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
-            var (mode, id) = BlobSplitter.Split(_writer, stream);
+            using var stream = new FileStream(_spoolPath(inode), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            var (mode, id) = stream.Length is > 0 and <= SmallFileBytes ? SplitSmall(stream) : BlobSplitter.Split(_writer, stream);
             _pending.Add(new SplitContent(inode, generation, mode, id, stream.Length));
+            _pendingBytes += stream.Length;
         }
         catch (FileNotFoundException)
         {
@@ -136,6 +139,7 @@ internal sealed class ContentSplitter : IDisposable
             _writer = null;
             Done(1 + _pending.Count);
             _pending.Clear();
+            _pendingBytes = 0;
         }
     }
 
@@ -148,6 +152,7 @@ internal sealed class ContentSplitter : IDisposable
 
         var done = _pending.ToList();
         _pending.Clear();
+        _pendingBytes = 0;
         try
         {
             _writer!.Close();
@@ -172,7 +177,17 @@ internal sealed class ContentSplitter : IDisposable
         _ => e is IOException or UnauthorizedAccessException or InvalidDataException,
     };
 
-    private long PendingBytes() => _pending.Sum(p => p.Size);
+    private long PendingBytes() => _pendingBytes;
+
+    // A file within one put is split from memory on this thread: the same single put as the
+    // stream path, without its hand-off to the thread pool (which cost more than the split for
+    // the small files of a tar -x).
+    private (GitFileMode Mode, ObjectId Id) SplitSmall(FileStream stream)
+    {
+        var content = new byte[stream.Length];
+        stream.ReadExactly(content);
+        return BlobSplitter.Split(_writer!, content);
+    }
 
     private void Done(int count)
     {

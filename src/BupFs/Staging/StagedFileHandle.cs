@@ -9,9 +9,11 @@ internal sealed class StagedFileHandle : IFileHandle
     {
         Node = node;
         Flags = flags;
-        File = file;
+        _file = file;
         BaseContent = baseContent;
     }
+
+    private OpenFile? _file;
 
     /// <inheritdoc/>
     public ulong Node { get; }
@@ -22,8 +24,11 @@ internal sealed class StagedFileHandle : IFileHandle
     /// <summary>How it was opened.</summary>
     public OpenFlags Flags { get; }
 
-    /// <summary>The spool file, when the content is staged.</summary>
-    public OpenFile? File { get; }
+    /// <summary>
+    /// The spool file, when the content is staged. A handle opened on base content gets it when
+    /// another handle starts writing (copy-up), so every descriptor reads what was written.
+    /// </summary>
+    public OpenFile? File { get => Volatile.Read(ref _file); set => Volatile.Write(ref _file, value); }
 
     /// <summary>The base save's content, when the file is unchanged and opened for reading.</summary>
     public ChunkedFileReader? BaseContent { get; }

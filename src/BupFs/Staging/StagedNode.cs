@@ -47,6 +47,23 @@ internal sealed class StagedNode
     /// <summary>True when the next commit must write this node anew (content, record, or for a directory its entries).</summary>
     public bool Dirty { get; set; }
 
+    /// <summary>A copy whose metadata can change without touching this one.</summary>
+    public StagedNode Copy() => new()
+    {
+        Inode = Inode,
+        Kind = Kind,
+        Metadata = Metadata?.Clone(),
+        LinkCount = LinkCount,
+        Size = Size,
+        BaseMode = BaseMode,
+        BaseId = BaseId,
+        SplitMode = SplitMode,
+        SplitId = SplitId,
+        State = State,
+        Dirty = Dirty,
+        Origin = Origin,
+    };
+
     /// <summary>The node's path in the base save ("a/b"), or null for nodes created while staging (for status).</summary>
     public byte[]? Origin { get; set; }
 }

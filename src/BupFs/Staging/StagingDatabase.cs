@@ -46,6 +46,8 @@ internal sealed class StagingDatabase : IDisposable
     private readonly SqliteCommand _getMeta;
     private readonly SqliteCommand _setMeta;
     private readonly SqliteCommand _byOrigin;
+    private const int CachedNodes = 8192;
+    private readonly Dictionary<ulong, StagedNode> _nodes = [];
     private SqliteTransaction? _transaction;
 
     private StagingDatabase(SqliteConnection connection, string path)
@@ -74,7 +76,10 @@ internal sealed class StagingDatabase : IDisposable
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
+            // Exclusive locking: the area's lock already makes this process the only user, and it
+            // saves SQLite's per-transaction file locks and shared-memory index (measured: 44 lock
+            // calls per file created by tar -x before).
+            Execute(connection, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
             Execute(connection, Schema);
             var database = new StagingDatabase(connection, path);
             database.CheckVersion();
@@ -110,6 +115,7 @@ internal sealed class StagingDatabase : IDisposable
         catch
         {
             _transaction.Rollback();
+            _nodes.Clear(); // the cache may hold rows the rollback took back
             throw;
         }
         finally
@@ -140,15 +146,41 @@ internal sealed class StagingDatabase : IDisposable
     public void SetMeta(string key, byte[] value) => Run(_setMeta, key, value);
 
     /// <summary>The node <paramref name="inode"/>, or null when there is none.</summary>
+    /// <remarks>
+    /// Rows recently read or written are kept decoded in memory (a bounded cache, the database
+    /// stays the truth); each call returns a copy, so a caller's changes count only once stored.
+    /// </remarks>
     public StagedNode? GetNode(ulong inode)
     {
+        if (_nodes.TryGetValue(inode, out var cached))
+        {
+            return cached.Copy();
+        }
+
         Bind(_getNode, (long)inode);
-        using var reader = _getNode.ExecuteReader();
-        return reader.Read() ? ReadNode(reader) : null;
+        StagedNode? node;
+        using (var reader = _getNode.ExecuteReader())
+        {
+            node = reader.Read() ? ReadNode(reader) : null;
+        }
+
+        if (node is not null)
+        {
+            Remember(node.Copy());
+        }
+
+        return node;
     }
 
     /// <summary>Inserts or replaces <paramref name="node"/>.</summary>
-    public void PutNode(StagedNode node) => Run(
+    public void PutNode(StagedNode node)
+    {
+        _nodes.Remove(node.Inode);
+        StoreNode(node);
+        Remember(node.Copy());
+    }
+
+    private void StoreNode(StagedNode node) => Run(
         _putNode,
         (long)node.Inode,
         (long)node.Kind,
@@ -164,7 +196,11 @@ internal sealed class StagingDatabase : IDisposable
         node.SplitId?.ToArray());
 
     /// <summary>Deletes node <paramref name="inode"/> (its entries must be gone already).</summary>
-    public void DeleteNode(ulong inode) => Run(_deleteNode, (long)inode);
+    public void DeleteNode(ulong inode)
+    {
+        _nodes.Remove(inode);
+        Run(_deleteNode, (long)inode);
+    }
 
     /// <summary>The node named <paramref name="name"/> in <paramref name="parent"/>, or null.</summary>
     public ulong? Find(ulong parent, ReadOnlySpan<byte> name)
@@ -217,6 +253,15 @@ internal sealed class StagingDatabase : IDisposable
     /// <summary>Nodes without names other than the root (held only by a process that is gone).</summary>
     public List<ulong> Orphans() => Inodes("SELECT ino FROM nodes WHERE nlink = 0 AND ino <> 1");
 
+    /// <summary>How many directories are frozen.</summary>
+    public long CountFrozen()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM nodes WHERE state = {(int)NodeState.Frozen}";
+        command.Transaction = _transaction;
+        return (long)command.ExecuteScalar()!;
+    }
+
     /// <summary>Every node whose content is a spool file.</summary>
     public List<StagedNode> Spooled() => Nodes($"SELECT {NodeColumns} FROM nodes WHERE state = {(int)NodeState.Spooled}");
 
@@ -242,6 +287,16 @@ internal sealed class StagingDatabase : IDisposable
         }
 
         _connection.Dispose();
+    }
+
+    private void Remember(StagedNode node)
+    {
+        if (_nodes.Count >= CachedNodes)
+        {
+            _nodes.Clear(); // crude but bounded; the hot rows come back on their next use
+        }
+
+        _nodes[node.Inode] = node;
     }
 
     private List<ulong> Inodes(string sql)

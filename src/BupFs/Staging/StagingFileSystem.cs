@@ -26,6 +26,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
     private readonly Dictionary<ulong, ulong> _lookups = [];
     private readonly Dictionary<ulong, OpenFile> _open = [];
     private readonly Dictionary<ulong, long> _generations = [];
+    private readonly Dictionary<ulong, List<StagedFileHandle>> _baseReaders = [];
     private readonly ContentSplitter _splitter;
     private long _lastGeneration;
     private bool _disposed;
@@ -388,6 +389,7 @@ public sealed partial class StagingFileSystem : IWritableFileSystem, IDisposable
             node.SplitMode = result.Mode;
             node.SplitId = result.Id;
             _tree.Put(node);
+            _generations.Remove(result.Inode); // the next change starts a new generation; memory stays bounded by what is in flight
         }
     }));
 

@@ -20,6 +20,7 @@ internal sealed class StagingTree
     private readonly BaseSave _base;
     private readonly Action<string> _warn;
     private ulong _nextInode;
+    private long _frozen;
 
     public StagingTree(StagingDatabase db, BaseSave baseSave, Action<string> warn)
     {
@@ -27,6 +28,7 @@ internal sealed class StagingTree
         _base = baseSave;
         _warn = warn;
         _nextInode = db.GetMeta(NextInodeKey) is { Length: 8 } stored ? BitConverter.ToUInt64(stored) : InodeNumbers.Root + 1;
+        _frozen = db.CountFrozen();
     }
 
     /// <summary>The database (for the committer and status).</summary>
@@ -195,6 +197,11 @@ internal sealed class StagingTree
     /// <summary>Refuses changes under a directory that staging keeps read-only (see <see cref="NodeState.Frozen"/>).</summary>
     public void CheckWritable(StagedNode directory)
     {
+        if (_frozen == 0)
+        {
+            return; // nothing is frozen (the usual case): no walk to the root per change
+        }
+
         for (ulong? at = directory.Inode; at is { } current; at = ParentOf(current))
         {
             var node = current == directory.Inode ? directory : Get(current);
@@ -267,6 +274,7 @@ internal sealed class StagingTree
         var listing = _base.LoadListing(directory.BaseId!.Value, problems);
         directory.Metadata ??= listing.DirectoryMetadata ?? MetadataDefaults.Directory();
         directory.State = problems.Count == 0 ? NodeState.Listed : NodeState.Frozen;
+        _frozen += directory.State == NodeState.Frozen ? 1 : 0; // only ever counted up: a stale count costs a walk, never a miss
         foreach (var problem in problems)
         {
             _warn($"staging: {Display(directory.Origin)}: {problem}; this directory stays as saved");

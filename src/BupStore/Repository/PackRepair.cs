@@ -237,9 +237,30 @@ public sealed class PackRepair
 
     private void RecoverPack(string idxPath, ObjectWriter writer, HashSet<ObjectId> candidates, RepairReport report)
     {
+        PackIndex idx;
         try
         {
-            using var idx = PackIndex.Open(idxPath);
+            idx = PackIndex.Open(idxPath);
+        }
+        catch (Exception e) when (e is RepositoryException or IOException or UnauthorizedAccessException)
+        {
+            // Without a readable idx the pack's ids are unknown: it is kept aside whole for a later look.
+            report.Say($"{PackQuarantine.Stem(idxPath)}: cannot list its objects ({e.Message}); nothing recovered from it");
+            return;
+        }
+
+        using (idx)
+        {
+            RecoverListed(idx, idxPath, writer, candidates, report);
+        }
+    }
+
+    // The idx names the pack's objects even when the pack cannot be read at all; those not held
+    // elsewhere are then lost, and must be counted so (a pack that cannot be opened loses them all).
+    private void RecoverListed(PackIndex idx, string idxPath, ObjectWriter writer, HashSet<ObjectId> candidates, RepairReport report)
+    {
+        try
+        {
             using var pack = PackFile.Open(Path.ChangeExtension(idxPath, ".pack"));
             foreach (var (offset, i) in OffsetOrder(idx))
             {
@@ -248,8 +269,18 @@ public sealed class PackRepair
         }
         catch (Exception e) when (e is RepositoryException or IOException or UnauthorizedAccessException)
         {
-            // Without a readable idx the pack's ids are unknown: it is kept aside whole for a later look.
-            report.Say($"{PackQuarantine.Stem(idxPath)}: cannot list its objects ({e.Message}); nothing recovered from it");
+            report.Say($"{PackQuarantine.Stem(idxPath)}: cannot read the pack ({e.Message}); its objects held nowhere else are lost");
+            foreach (var id in Enumerable.Range(0, idx.Count).Select(idx.GetId).Where(id => !candidates.Contains(id)))
+            {
+                if (writer.Exists(id) || IsLoose(id))
+                {
+                    report.AlreadyElsewhere++;
+                }
+                else
+                {
+                    candidates.Add(id);
+                }
+            }
         }
     }
 

@@ -283,6 +283,30 @@ public sealed class StagingTests : IDisposable
     }
 
     [Fact]
+    public void AReaderOpenedBeforeACopyUp_SeesTheWrites()
+    {
+        using var session = Open("readers");
+        var fs = session.Fs;
+        var f = WriteFile(fs, fs.RootNode, "f", "old content"u8.ToArray());
+        session.Commit("base");
+        var reader = fs.Open(f, OpenFlags.Read);
+        var writer = fs.Open(f, OpenFlags.Read | OpenFlags.Write);
+        fs.Write(writer, "NEW"u8, 0);
+        var buffer = new byte[32];
+        Assert.Equal("NEW content", Encoding.UTF8.GetString(buffer, 0, fs.Read(reader, buffer, 0)));
+        fs.Release(writer);
+        Assert.Equal("NEW content", Encoding.UTF8.GetString(buffer, 0, fs.Read(reader, buffer, 0)));
+        fs.Release(reader);
+        session.Commit("edited");
+        Assert.Equal("NEW content"u8.ToArray(), Join("readers/latest/f"));
+
+        var untouched = fs.Open(f, OpenFlags.Read | OpenFlags.Write); // opened read-write, only read
+        Assert.Equal(11, fs.Read(untouched, buffer, 0));
+        fs.Release(untouched);
+        Assert.Empty(fs.Status().Changes);
+    }
+
+    [Fact]
     public void ClosedFiles_AreSplitInTheBackground_InFewPacks_AndAWriteInvalidatesTheSplit()
     {
         var packsBefore = Directory.GetFiles(Path.Combine(_repo.RepoPath, "objects", "pack"), "*.pack").Length;

@@ -132,20 +132,6 @@ public sealed class RepairCompatTests : IDisposable
         AssertRestoresWhole("t");
     }
 
-    [Fact]
-    public void Generate_without_par2_installed_fails_with_one_line()
-    {
-        if (BupfsProgram.Executable is null)
-        {
-            Assert.Skip("needs the published bupfs (BUPFS_EXE) to run with an empty PATH");
-        }
-
-        SaveSource();
-        var result = _ws.Run("sh", ["-c", $"PATH=/nonexistent exec {BupfsProgram.ShellCommand} fsck -g"]);
-        Assert.Equal(1, result.Exit);
-        Assert.Matches("^bupfs fsck: par2 not found[^\n]*\n$", result.Stderr);
-    }
-
     private static void RequirePar2()
     {
         if (!File.Exists("/usr/bin/par2"))
