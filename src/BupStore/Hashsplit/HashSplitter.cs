@@ -58,6 +58,19 @@ public sealed class HashSplitter
     }
 
     /// <summary>
+    /// Adds one put held in the caller's <paramref name="buffer"/> (its first
+    /// <paramref name="length"/> bytes). When nothing is left over from an earlier put the chunks
+    /// are cut in place: no copy and no pooled array, which a save's workers would otherwise each
+    /// keep (one per size class) for the whole run. The buffer must stay unchanged until the batch
+    /// is disposed; disposing does not return it anywhere.
+    /// </summary>
+    public SplitBatch PutInPlace(byte[] buffer, int length)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        return _remainderLength == 0 ? Cut(buffer, length, pooled: false) : Put(buffer.AsSpan(0, length));
+    }
+
+    /// <summary>
     /// Reads one put of up to <paramref name="count"/> bytes from <paramref name="source"/> straight
     /// into the batch buffer (fewer only at the end of the stream) and returns the chunks it
     /// completes, or null when the stream had nothing left. Saves <see cref="Put(ReadOnlySpan{byte})"/>'s copy.
@@ -94,14 +107,14 @@ public sealed class HashSplitter
         return buffer;
     }
 
-    private SplitBatch Cut(byte[] buffer, int length)
+    private SplitBatch Cut(byte[] buffer, int length, bool pooled = true)
     {
         var chunks = new List<ChunkCut>((length / 8192) + 2);
         var consumed = Split(buffer, length, chunks);
         _remainderLength = length - consumed;
         buffer.AsSpan(consumed, _remainderLength).CopyTo(_remainder);
         _streamPos += consumed;
-        return new SplitBatch(buffer, chunks);
+        return new SplitBatch(buffer, chunks, pooled);
     }
 
     /// <summary>Ends the stream: the unconsumed bytes become the last chunk (level 0).</summary>

@@ -4,16 +4,19 @@ namespace BupStore.Hashsplit;
 
 /// <summary>
 /// The chunks one "put" of data yielded, over a pooled buffer that owns their bytes. Consumers may
-/// work on a batch while the splitter fills the next; disposing returns the buffer to the pool.
+/// work on a batch while the splitter fills the next; disposing returns the buffer to the pool
+/// (unless the caller lent its own, see <see cref="HashSplitter.PutInPlace"/>).
 /// </summary>
 public sealed class SplitBatch : IDisposable
 {
+    private readonly bool _pooled;
     private byte[]? _buffer;
 
-    internal SplitBatch(byte[] buffer, List<ChunkCut> chunks)
+    internal SplitBatch(byte[] buffer, List<ChunkCut> chunks, bool pooled = true)
     {
         _buffer = buffer;
         Chunks = chunks;
+        _pooled = pooled;
     }
 
     /// <summary>The bytes the chunks point into.</summary>
@@ -33,7 +36,7 @@ public sealed class SplitBatch : IDisposable
     public void Dispose()
     {
         var b = Interlocked.Exchange(ref _buffer, null);
-        if (b is not null)
+        if (b is not null && _pooled)
         {
             ArrayPool<byte>.Shared.Return(b);
         }

@@ -21,6 +21,8 @@ public sealed class ObjectWriter : IDisposable
     private readonly WriterOptions _options;
     private readonly long _maxPackSize;
     private readonly int _maxPackObjects;
+    // Objects of the open pack only: once a pack is published the store finds them, so keeping
+    // every id of the save cost ~75 MB of heap on /usr (930k objects); see FinishPack.
     private readonly ConcurrentDictionary<ObjectId, byte> _written = new();
     private readonly List<string> _packs = [];
     private PackWriter _pack;
@@ -71,7 +73,7 @@ public sealed class ObjectWriter : IDisposable
     /// <summary>Appends a prepared object unless it is already stored; returns its id.</summary>
     public ObjectId Add(PreparedObject prepared)
     {
-        if (prepared.Compressed is null || !_written.TryAdd(prepared.Id, 0))
+        if (prepared.Compressed is null || InPublishedPack(prepared.Id) || !_written.TryAdd(prepared.Id, 0))
         {
             return prepared.Id;
         }
@@ -87,11 +89,18 @@ public sealed class ObjectWriter : IDisposable
         return prepared.Id;
     }
 
+    /// <summary>
+    /// True when a pack this writer published already has the object: it was prepared before that
+    /// pack became visible, and <see cref="_written"/> no longer lists it.
+    /// </summary>
+    private bool InPublishedPack(ObjectId id) => _packs.Count > 0 && _store.ContainsInPacks(id);
+
     /// <summary>Writes one object (hash, dedup, compress, append) on the calling thread.</summary>
     public ObjectId Write(ObjectType type, ReadOnlySpan<byte> data) => Add(Prepare(type, data));
 
     private void FinishPack()
     {
+        var sample = AnyWritten();
         var path = _pack.Finish();
         if (path is null)
         {
@@ -107,6 +116,30 @@ public sealed class ObjectWriter : IDisposable
         }
 
         _store.Refresh();
+        ForgetPublished(sample);
+    }
+
+    /// <summary>One id of the open pack (enumerating stops at the first; Keys would copy them all).</summary>
+    private ObjectId AnyWritten()
+    {
+        foreach (var entry in _written)
+        {
+            return entry.Key;
+        }
+
+        return default;
+    }
+
+    /// <summary>
+    /// Empties <see cref="_written"/> once the store sees the published pack (checked with one of
+    /// its objects), so the set holds one pack's ids at most, not the whole save's.
+    /// </summary>
+    private void ForgetPublished(ObjectId sample)
+    {
+        if (_store.ContainsInPacks(sample))
+        {
+            _written.Clear();
+        }
     }
 
     /// <summary>
