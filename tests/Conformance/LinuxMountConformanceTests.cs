@@ -1,5 +1,5 @@
 using Conformance.Cases;
-using Conformance.Support;
+using Mount.Tests.Support;
 using Conformance.Targets;
 
 namespace Conformance;

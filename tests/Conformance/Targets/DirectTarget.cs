@@ -3,7 +3,7 @@ using BupFs.Repo;
 using BupFs.Staging;
 using Conformance.Drivers;
 using Conformance.Model;
-using Conformance.Support;
+using Mount.Tests.Support;
 using BupStore.Objects;
 using BupStore.Repository;
 

@@ -1,6 +1,6 @@
 using Conformance.Drivers;
 using Conformance.Model;
-using Conformance.Support;
+using Mount.Tests.Support;
 
 namespace Conformance.Targets;
 
@@ -34,10 +34,10 @@ public sealed class LinuxMountTarget : ITarget, IDisposable
     {
         var repository = BupRepository.Create("linux-mount");
         SavedTree.Save(repository);
-        CliMount staging = CliMount.Start(repository, "staging", "--staging", SavedTree.Branch);
+        CliMount staging = CliMount.StartOn(repository, MountRoot.NewDirectory("staging"), "--staging", SavedTree.Branch);
         try
         {
-            return (repository, staging, CliMount.Start(repository, "view"));
+            return (repository, staging, CliMount.StartOn(repository, MountRoot.NewDirectory("view")));
         }
         catch
         {

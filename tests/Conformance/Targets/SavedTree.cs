@@ -1,4 +1,4 @@
-using Conformance.Support;
+using Mount.Tests.Support;
 
 namespace Conformance.Targets;
 

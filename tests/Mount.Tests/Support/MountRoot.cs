@@ -18,7 +18,11 @@ public sealed class MountRoot : IDisposable
     private static int s_counter;
 
     /// <summary>The run's folder.</summary>
-    public static string Path { get; } = System.IO.Path.Join(System.IO.Path.GetTempPath(), $"bupfs-mount-tests-{Environment.ProcessId}");
+    // Named after the test assembly (bupfs-mount-tests-PID, bupfs-conformance-PID): Conformance
+    // compiles this same file.
+    public static string Path { get; } = System.IO.Path.Join(
+        System.IO.Path.GetTempPath(),
+        $"bupfs-{typeof(MountRoot).Assembly.GetName().Name!.ToLowerInvariant().Replace('.', '-')}-{Environment.ProcessId}");
 
     /// <summary>A fresh empty directory for one test (a mount point or a work folder).</summary>
     public static string NewDirectory([CallerMemberName] string name = "")
