@@ -275,9 +275,6 @@ internal sealed class StagingDatabase : IDisposable
     /// <summary>Every node the next commit must write.</summary>
     public List<StagedNode> DirtyNodes() => Nodes($"SELECT {NodeColumns} FROM nodes WHERE dirty <> 0");
 
-    /// <summary>Runs a statement that needs no parameters or results (maintenance).</summary>
-    public void Execute(string sql) => Execute(_connection, sql, _transaction);
-
     /// <inheritdoc/>
     public void Dispose()
     {

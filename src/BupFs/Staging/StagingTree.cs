@@ -284,9 +284,7 @@ internal sealed class StagingTree
         {
             foreach (var entry in listing.Entries)
             {
-                var child = FromBase(directory, entry);
-                Put(child);
-                _db.AddEntry(directory.Inode, entry.Name, child.Inode);
+                AddBaseEntry(directory, entry);
             }
 
             Put(directory);
@@ -296,7 +294,7 @@ internal sealed class StagingTree
     /// <summary>Adds a row for base entry <paramref name="entry"/> of <paramref name="directory"/> (a new inode).</summary>
     public void AddBaseEntry(StagedNode directory, ListingEntry entry)
     {
-        var child = FromBase(directory, entry);
+        var child = FromBase(directory, entry, NewInode());
         Put(child);
         _db.AddEntry(directory.Inode, entry.Name, child.Inode);
     }
@@ -304,7 +302,7 @@ internal sealed class StagingTree
     /// <summary>Makes <paramref name="node"/> stand for base entry <paramref name="entry"/> again, keeping its inode.</summary>
     public void ResetToBase(StagedNode node, ListingEntry entry, byte[] origin)
     {
-        var fresh = FromBase(node, entry);
+        var fresh = FromBase(node, entry, node.Inode); // the node keeps its number: no new one is spent
         node.Metadata = fresh.Metadata;
         node.Size = fresh.Size;
         node.BaseMode = fresh.BaseMode;
@@ -317,9 +315,9 @@ internal sealed class StagingTree
         Put(node);
     }
 
-    private StagedNode FromBase(StagedNode parent, ListingEntry entry) => new()
+    private static StagedNode FromBase(StagedNode parent, ListingEntry entry, ulong inode) => new()
     {
-        Inode = NewInode(),
+        Inode = inode,
         Kind = entry.Kind,
         Metadata = entry.Metadata,
         LinkCount = 1,
